@@ -1,0 +1,36 @@
+# Two commands for everyone:   make lab   (start the course)    make test   (run every check)
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+# CPU-only PyTorch. Elsewhere override, e.g.
+#   make lab TORCH_SPEC="torch" TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu"
+TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?=
+KERNEL_NAME ?= ai-genomics-imaging
+LAB_ARGS ?=
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: lab test install exercises bench explore doctor clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet "$(TORCH_SPEC)" $(TORCH_INDEX)
+	$(VPY) -m pip install --quiet -e ".[dev]"
+	$(VPY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "AI in genomics & imaging"
+	touch $@
+
+lab: install
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+
+test: install
+	$(VPY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+
+doctor: install
+	$(VPY) -m toolkit doctor
+
+clean:
+	rm -rf $(VENV) build dist

@@ -1,0 +1,78 @@
+"""Execute a notebook in a fresh kernel, as a learner who answers every checkpoint correctly.
+
+Checkpoint cells carry the tag ``checkpoint`` and, in their metadata, ``solution``: the
+line(s) a correct learner would write in place of ``answer = None``. The runner puts
+them in, executes the whole notebook, and returns the feedback lines, wall time and
+peak memory, so tests can prove every checkpoint really says ✅ for the right answer.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT_DIR = ROOT / "build" / "notebook-report"
+PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)
+_MEASURE = """
+import json as _json, resource as _resource
+print("__TOOLKIT_PEAK_RSS_MB__", _json.dumps(max(
+    _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss,
+    _resource.getrusage(_resource.RUSAGE_CHILDREN).ru_maxrss) / 1024))
+"""
+
+
+def fill_solutions(nb) -> int:
+    """Replace ``answer = None`` by each checkpoint's solution; return how many were filled."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "checkpoint" not in cell.metadata.get("tags", []):
+            continue
+        solution = cell.metadata.get("solution")
+        if solution is None or not PLACEHOLDER.search(cell.source):
+            raise ValueError(f"checkpoint cell lacks `answer = None` or metadata.solution:\n{cell.source}")
+        cell.source = PLACEHOLDER.sub(lambda m: _indent(solution, m.group(1)), cell.source, count=1)
+        count += 1
+    return count
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def _texts(cell) -> list[str]:
+    out = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            out.append(o.get("text", ""))
+        elif "data" in o:
+            out.append(o["data"].get("text/markdown", "") or o["data"].get("text/plain", ""))
+    return out
+
+
+def run_notebook(path: Path, timeout: int = 600) -> dict:
+    """Execute ``path`` with solutions filled in; return a report dict (also saved under build/)."""
+    nb = nbformat.read(path, as_version=4)
+    n_checkpoints = fill_solutions(nb)
+    nb.cells.append(nbformat.v4.new_code_cell(_MEASURE))
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    wall = time.perf_counter() - start
+    peak = None
+    for text in _texts(nb.cells[-1]):
+        if "__TOOLKIT_PEAK_RSS_MB__" in text:
+            peak = float(text.split()[-1])
+    feedback = [line for cell in nb.cells if "checkpoint" in cell.metadata.get("tags", [])
+                for text in _texts(cell) for line in text.splitlines() if line.strip()]
+    report = {"notebook": str(path.relative_to(ROOT)), "wall_s": round(wall, 2),
+              "peak_rss_mb": peak, "checkpoints": n_checkpoints, "feedback": feedback}
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    name = str(path.relative_to(ROOT)).replace("/", "__")
+    (REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    return report

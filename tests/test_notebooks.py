@@ -1,0 +1,23 @@
+"""Every lesson, explorer and exercise solution runs top to bottom in a fresh kernel.
+
+Wall time and peak memory per notebook are written to build/notebook-report/ (budgets are
+checked by `make bench`, not here).
+"""
+from __future__ import annotations
+
+import pytest
+
+from notebook_runner import ROOT, run_notebook
+
+NOTEBOOKS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb")) + sorted(
+    ROOT.glob("notebooks/explorers/*.ipynb"))
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_and_checkpoints_accept_solutions(path):
+    report = run_notebook(path)
+    ticks = [f for f in report["feedback"] if f.startswith("✅")]
+    wrong = [f for f in report["feedback"] if not f.startswith("✅")]
+    assert not wrong, f"{path.name}: a correct answer did not get ✅: {wrong}"
+    assert len(ticks) == report["checkpoints"], f"{path.name}: {report}"

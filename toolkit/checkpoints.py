@@ -1,0 +1,149 @@
+"""Auto-checked checkpoints: instant feedback on a learner's answer, with a hint when wrong.
+
+Each check shows one line that starts with ✅ (correct), ❌ (not yet, with a hint) or
+✏️ (no answer yet), and returns a `Feedback` that is truthy only for a correct answer. It never raises, so a
+notebook always runs top to bottom. In a lesson a checkpoint cell looks like::
+
+    answer = None   # replace None with your answer
+    check_number(answer, expected=0.25, rtol=0.02, name="1.1", hint="Count ALT alleles.")
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that"]
+
+CORRECT, WRONG, EMPTY = "✅", "❌", "✏️"
+
+
+class Feedback:
+    """The result of a check: truthy when correct. Its message has already been shown."""
+
+    def __init__(self, correct: bool, message: str):
+        self.correct, self.message = correct, message
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f"Feedback(correct={self.correct})"
+
+    def _ipython_display_(self) -> None:
+        """Show nothing more in a notebook: the message was displayed when the check ran."""
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _show(symbol: str, name: str | None, text: str, correct: bool = False) -> Feedback:
+    label = f"Checkpoint {name}: " if name else ""
+    line = f"{symbol} {label}{text}".rstrip()
+    if _in_notebook():
+        from IPython.display import Markdown, display
+
+        display(Markdown(line))
+    else:
+        print(line)
+    return Feedback(correct, line)
+
+
+def _report(ok: bool, name: str | None, success: str, hint: str) -> Feedback:
+    if ok:
+        return _show(CORRECT, name, "correct. " + success, correct=True)
+    return _show(WRONG, name, "not yet. Hint: " + hint)
+
+
+def _unanswered(answer: Any, name: str | None) -> Feedback | None:
+    if answer is None or answer is Ellipsis:
+        return _show(EMPTY, name, "no answer yet: replace `None` with your answer and run the cell again.")
+    return None
+
+
+def check_number(answer: Any, expected: float, *, rtol: float = 0.01, atol: float = 0.0,
+                 name: str | None = None, hint: str = "", success: str = "") -> Feedback:
+    """Check a numeric answer against ``expected`` within a relative/absolute tolerance.
+
+    Examples
+    --------
+    >>> check_number(0.251, expected=0.25, rtol=0.01, name="demo")
+    ✅ Checkpoint demo: correct.
+    Feedback(correct=True)
+    """
+    if (empty := _unanswered(answer, name)) is not None:
+        return empty
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return _report(False, name, success, f"expected a number; got {type(answer).__name__}. {hint}")
+    ok = math.isclose(value, float(expected), rel_tol=rtol, abs_tol=atol)
+    return _report(ok, name, success, hint or "check your calculation.")
+
+
+def check_choice(answer: Any, correct: str | set[str], *, explanations: Mapping[str, str],
+                 name: str | None = None) -> Feedback:
+    """Check a multiple-choice answer (a letter, or a set of letters for several correct ones).
+
+    ``explanations`` maps every option to why it is right or wrong: the learner sees the
+    explanation of the option they chose.
+
+    Examples
+    --------
+    >>> check_choice("b", "b", explanations={"a": "Too small.", "b": "Yes: 1 in 4."}, name="demo")
+    ✅ Checkpoint demo: correct. Yes: 1 in 4.
+    Feedback(correct=True)
+    """
+    if (empty := _unanswered(answer, name)) is not None:
+        return empty
+    normalise = lambda x: {str(c).strip().lower() for c in (x if isinstance(x, (set, list, tuple)) else [x])}
+    chosen, right = normalise(answer), normalise(correct)
+    unknown = chosen - {k.lower() for k in explanations}
+    if unknown:
+        return _report(False, name, "", f"choose from {sorted(explanations)}; got {sorted(unknown)}.")
+    why = " ".join(explanations[k] for k in sorted(explanations) if k.lower() in chosen)
+    return _report(chosen == right, name, why, why or "think again.")
+
+
+def check_array(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-8,
+                name: str | None = None, hint: str = "", success: str = "") -> Feedback:
+    """Check an array-like answer: same shape, values equal within tolerance (NaN equals NaN).
+
+    Examples
+    --------
+    >>> check_array([0.5, 0.25], [0.5, 0.25], name="demo")
+    ✅ Checkpoint demo: correct.
+    Feedback(correct=True)
+    """
+    if (empty := _unanswered(answer, name)) is not None:
+        return empty
+    got, want = np.asarray(answer, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape != want.shape:
+        return _report(False, name, success, f"expected shape {want.shape}; got {got.shape}. {hint}")
+    ok = bool(np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True))
+    return _report(ok, name, success, hint or "some values differ from the expected ones.")
+
+
+def check_that(answer: Any, predicate: Callable[[Any], bool], *, name: str | None = None,
+               hint: str = "", success: str = "") -> Feedback:
+    """Check any property of an answer, e.g. ``lambda df: "bmi_kg_m2" in df``.
+
+    Examples
+    --------
+    >>> check_that([3, 1, 2], lambda x: sorted(x) == [1, 2, 3], name="demo", success="All there.")
+    ✅ Checkpoint demo: correct. All there.
+    Feedback(correct=True)
+    """
+    if (empty := _unanswered(answer, name)) is not None:
+        return empty
+    try:
+        ok = bool(predicate(answer))
+    except Exception as exc:  # a learner's odd answer must give feedback, not a traceback
+        return _report(False, name, success, f"{hint} (checking raised {type(exc).__name__}: {exc})")
+    return _report(ok, name, success, hint or "not quite.")

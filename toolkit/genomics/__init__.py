@@ -1,0 +1,5 @@
+"""Genomics: genotypes as data, from VCF files to association and polygenic scores."""
+from .genotypes import Genotypes
+from .vcf_write import write_vcf
+
+__all__ = ["Genotypes", "write_vcf"]

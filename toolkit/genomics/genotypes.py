@@ -1,0 +1,112 @@
+"""The `Genotypes` container: a genotype matrix plus what describes its rows and columns.
+
+Axis order everywhere in `toolkit.genomics`: (variants, samples, ploidy), as in
+scikit-allel and in a VCF file, where each line is a variant and each column a sample.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Genotypes"]
+
+
+@dataclass(repr=False)
+class Genotypes:
+    """Diploid genotype calls for ``n_variants`` variants in ``n_samples`` people.
+
+    Parameters
+    ----------
+    calls : array of int, shape (n_variants, n_samples, 2)
+        Allele indices per chromosome copy: 0 = REF, 1 = ALT, -1 = missing call.
+    samples : sequence of str, length n_samples
+    variant_ids : sequence of str, length n_variants
+    chrom, positions, ref, alt : sequences of length n_variants
+        Chromosome name, 1-based position, reference and alternate allele.
+    sample_info : DataFrame, optional
+        One row per sample (index = sample id), e.g. a ``population`` column.
+
+    Examples
+    --------
+    >>> g = Genotypes(calls=[[[0, 0], [0, 1]], [[1, 1], [-1, -1]]], samples=["p1", "p2"],
+    ...               variant_ids=["rs1", "rs2"], chrom=["22", "22"], positions=[100, 200],
+    ...               ref=["A", "C"], alt=["G", "T"])
+    >>> g
+    <Genotypes: 2 variants x 2 samples, 1 missing call(s)>
+    >>> g.dosage().tolist()  # ALT allele count per person; NaN = missing
+    [[0.0, 1.0], [2.0, nan]]
+    """
+
+    calls: np.ndarray
+    samples: np.ndarray
+    variant_ids: np.ndarray
+    chrom: np.ndarray
+    positions: np.ndarray
+    ref: np.ndarray
+    alt: np.ndarray
+    sample_info: pd.DataFrame | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        self.calls = np.asarray(self.calls, dtype=np.int8)
+        self.samples = np.asarray(self.samples, dtype=str)
+        for name in ("variant_ids", "chrom", "ref", "alt"):
+            setattr(self, name, np.asarray(getattr(self, name), dtype=str))
+        self.positions = np.asarray(self.positions, dtype=np.int64)
+        if self.calls.ndim != 3 or self.calls.shape[2] != 2:
+            raise ValueError(
+                f"calls must have shape (n_variants, n_samples, 2); got {self.calls.shape}. "
+                "Only diploid genotypes are supported."
+            )
+        n_var, n_samp, _ = self.calls.shape
+        if len(self.samples) != n_samp:
+            raise ValueError(f"expected {n_samp} sample ids; found {len(self.samples)}")
+        for name in ("variant_ids", "chrom", "positions", "ref", "alt"):
+            if len(getattr(self, name)) != n_var:
+                raise ValueError(f"expected {n_var} values in {name}; found {len(getattr(self, name))}")
+
+    @property
+    def n_variants(self) -> int:
+        return self.calls.shape[0]
+
+    @property
+    def n_samples(self) -> int:
+        return self.calls.shape[1]
+
+    @property
+    def gt(self):
+        """The calls as a scikit-allel ``GenotypeArray`` (for allel's statistics)."""
+        import allel
+
+        return allel.GenotypeArray(self.calls)
+
+    def is_missing(self) -> np.ndarray:
+        """Boolean (n_variants, n_samples): True where the call is missing."""
+        return (self.calls < 0).any(axis=2)
+
+    def dosage(self) -> np.ndarray:
+        """ALT allele count per variant and sample (0, 1, 2), float with NaN for missing calls."""
+        d = (self.calls == 1).sum(axis=2).astype(float)
+        d[self.is_missing()] = np.nan
+        return d
+
+    def subset(self, variants=None, samples=None) -> "Genotypes":
+        """A new `Genotypes` keeping the given variants and samples (boolean masks or indices)."""
+        v = slice(None) if variants is None else _as_index(variants)
+        s = slice(None) if samples is None else _as_index(samples)
+        info = None
+        if self.sample_info is not None:
+            info = self.sample_info.loc[self.samples[s]]
+        return Genotypes(self.calls[v][:, s], self.samples[s], self.variant_ids[v], self.chrom[v],
+                         self.positions[v], self.ref[v], self.alt[v], info)
+
+    def __repr__(self) -> str:
+        n_missing = int(self.is_missing().sum())
+        return (f"<Genotypes: {self.n_variants} variants x {self.n_samples} samples, "
+                f"{n_missing} missing call(s)>")
+
+
+def _as_index(selection):
+    """Slices stay slices; lists of positions or booleans become arrays."""
+    return selection if isinstance(selection, slice) else np.asarray(selection)
