@@ -1,0 +1,3 @@
+"""Evaluation: honest metrics with confidence intervals, calibration, decision curves and subgroups."""
+
+__all__: list[str] = []
