@@ -1,0 +1,80 @@
+"""The install story: matching dependency lists, a fast torch-free import, a working doctor."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_and_pyproject_name_the_same_packages():
+    import yaml
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip_names = {_name(r) for r in project["dependencies"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda_names = {CONDA_TO_PIP.get(_name(d), _name(d)) for d in env["dependencies"]
+                   if isinstance(d, str)} - {"python", "pip"}
+    assert conda_names == pip_names, (
+        f"only in environment.yml: {sorted(conda_names - pip_names)}; "
+        f"only in pyproject.toml: {sorted(pip_names - conda_names)}")
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_section, "environment.yml must install the toolkit itself"
+
+
+def test_import_toolkit_does_not_import_heavy_libraries():
+    code = ("import sys, toolkit, toolkit.datasets, toolkit.genomics, toolkit.imaging, "
+            "toolkit.evaluation, toolkit.fusion, toolkit.radiomics, toolkit.checkpoints\n"
+            "heavy = [m for m in ('torch', 'plotly', 'pydicom', 'SimpleITK', 'nilearn', 'sksurv') "
+            "if m in sys.modules]\nprint(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"imported at `import toolkit...` time: {out.stdout.strip()}"
+
+
+def test_import_toolkit_is_fast():
+    code = "import time; t = time.perf_counter(); import toolkit; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(3)]
+    assert min(runs) < 0.3, f"import toolkit took {min(runs):.3f} s (budget 0.3 s)"
+
+
+def test_doctor_prints_table_and_exits_zero_here():
+    out = subprocess.run([sys.executable, "-m", "toolkit", "doctor"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "✅" in out.stdout and "numpy" in out.stdout and "data cache" in out.stdout
+
+
+def test_doctor_reports_missing_package_with_fix(monkeypatch):
+    from toolkit import doctor_checks
+
+    monkeypatch.setattr(doctor_checks, "REQUIRED",
+                        doctor_checks.REQUIRED + [("no-such-package-xyz", "nosuch", "a test")])
+    table = doctor_checks.doctor(print_table=False)
+    row = table[table["item"] == "no-such-package-xyz"].iloc[0]
+    assert row["status"] == "❌" and "pip install no-such-package-xyz" in row["fix"]
+
+
+def test_doctor_survives_a_broken_check(monkeypatch):
+    from toolkit import doctor_checks
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(doctor_checks, "_machine", broken)
+    table = doctor_checks.doctor(print_table=False)
+    assert (table["found"].str.contains("boom")).any()
+
+
+def test_cli_without_command_prints_usage():
+    out = subprocess.run([sys.executable, "-m", "toolkit"], capture_output=True, text=True)
+    assert out.returncode == 2 and "doctor" in out.stdout
