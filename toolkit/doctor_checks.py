@@ -139,7 +139,10 @@ def doctor(print_table: bool = True) -> pd.DataFrame:
         "fix": [c.fix for c in checks],
     })
     if print_table:
-        print(table.to_string(index=False))
+        width = max(len(item) for item in table["item"]) + 2
+        for row in table.itertuples():
+            fix = f"  → fix: {row.fix}" if row.fix else ""
+            print(f"{row.status} {row.item:<{width}}{row.found}{fix}")
         bad = sum(not c.ok and c.required for c in checks)
         print("\nAll set: the course is ready." if not bad else
               f"\n{bad} problem(s): follow the fix column, then run `python -m toolkit doctor` again.")
