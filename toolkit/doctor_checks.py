@@ -152,9 +152,10 @@ def doctor(print_table: bool = True) -> pd.DataFrame:
 def main() -> int:
     """Command-line entry: exit code 1 when something required is missing."""
     try:
-        checks = run_checks()
-        doctor(print_table=True)
-        return int(any(not c.ok and c.required for c in checks))
+        table = doctor(print_table=True)
+        return int((table["status"] == "❌").any())
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        return 0
     except Exception as exc:  # pragma: no cover - last resort, never a traceback
         print(f"❌ doctor could not finish: {type(exc).__name__}: {exc}\nFix: {FIX}")
         return 1
