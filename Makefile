@@ -34,3 +34,7 @@ doctor: install
 
 clean:
 	rm -rf $(VENV) build dist
+
+bench: install
+	$(VPY) -m pip install --quiet -e ".[dev,bench]"
+	cd benchmarks && $(abspath $(VPY)) run_all.py $(BENCH)
