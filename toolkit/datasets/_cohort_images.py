@@ -1,0 +1,129 @@
+"""Images of the SYNTHETIC radiogenomic cohort: MNI152 anatomy + an inserted lesion + a scanner.
+
+Order of operations for one patient (all vectorised with numpy / scipy.ndimage):
+
+1. anatomy: the MNI152 2009 T1-weighted template (nilearn package data, offline) x 100 a.u.
+   times a per-patient gain ~ N(1, 0.03);
+2. lesion (ground truth mask = where the normalised distance d <= 1): an irregular ellipsoid
+   centred in white matter, radius from the grade, texture SD and margin width from the mutation;
+   the lesion signal blends in as alpha = 1 / (1 + exp((d - 1) / margin_width));
+3. scanner of the patient's site: Gaussian blur (resolution), a linear bias field,
+   an intensity scale, then Rician noise.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+SCANNERS = {
+    # scale: multiplies intensities; noise_sd: a.u. before scaling; blur_fwhm_mm: per axis (x, y, z)
+    "site_A": {"scale": 1.00, "noise_sd": 2.0, "blur_fwhm_mm": [0.0, 0.0, 0.0], "bias_amplitude": 0.02},
+    "site_B": {"scale": 1.30, "noise_sd": 3.5, "blur_fwhm_mm": [4.0, 4.0, 4.0], "bias_amplitude": 0.05},
+    "site_C": {"scale": 0.75, "noise_sd": 5.0, "blur_fwhm_mm": [2.0, 2.0, 7.0], "bias_amplitude": 0.10},
+}
+
+LESION = {
+    "radius_mm_by_grade": {2: 8.0, 3: 12.0, 4: 16.0},
+    "radius_lognormal_sd": 0.15,
+    "axis_ratio_range": [0.8, 1.25],
+    "irregularity": 0.15,                # relative radius wobble (smooth noise SD)
+    "mean_intensity": 45.0,              # a.u., hypointense vs white matter (~90)
+    "texture_sd": {0: 4.0, 1: 12.0},     # by mutation: heterogeneity
+    "texture_smoothing_vox": 0.7,
+    "margin_width": {0: 0.04, 1: 0.20},  # by mutation: small = sharp margin
+    "min_depth_factor": 1.6,             # centre at least this x radius from the brain edge
+}
+ANATOMY_SCALE = 100.0
+ANATOMY_GAIN_SD = 0.03
+
+
+def load_anatomy(resolution_mm: int) -> dict:
+    """MNI152 2009 template, brain and white-matter masks at ``resolution_mm`` (nilearn, offline)."""
+    from nilearn import datasets
+
+    template = datasets.load_mni152_template(resolution=resolution_mm)
+    brain = datasets.load_mni152_brain_mask(resolution=resolution_mm).get_fdata() > 0.5
+    wm = datasets.load_mni152_wm_mask(resolution=resolution_mm).get_fdata() > 0.5
+    spacing = np.abs(np.diag(template.affine)[:3])
+    depth_mm = ndimage.distance_transform_edt(brain, sampling=spacing)
+    return {"t1": (template.get_fdata() * ANATOMY_SCALE).astype(np.float32), "brain": brain,
+            "wm": wm & brain, "depth_mm": depth_mm, "affine": template.affine.copy(),
+            "spacing_mm": tuple(float(s) for s in spacing)}
+
+
+def _smooth_noise(shape, sigma, rng) -> np.ndarray:
+    """Unit-SD spatially smooth Gaussian noise."""
+    field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma)
+    return field / max(float(field.std()), 1e-6)
+
+
+def lesion_params(grade: int, mutation: int, anatomy: dict, rng: np.random.Generator) -> dict:
+    """Draw one patient's lesion: centre (voxel), radii (mm), texture SD, margin width."""
+    radius = LESION["radius_mm_by_grade"][int(grade)] * rng.lognormal(0, LESION["radius_lognormal_sd"])
+    radii = radius * rng.uniform(*LESION["axis_ratio_range"], 3)
+    deep = anatomy["wm"] & (anatomy["depth_mm"] >= LESION["min_depth_factor"] * radii.max())
+    candidates = np.argwhere(deep)
+    if len(candidates) == 0:  # very large lesion: use the deepest white-matter voxel
+        depth = np.where(anatomy["wm"], anatomy["depth_mm"], -1)
+        candidates = np.argwhere(depth == depth.max())
+    centre = candidates[rng.integers(len(candidates))]
+    return {"centre_vox": centre.tolist(), "radius_mm": float(radius), "radii_mm": radii.tolist(),
+            "texture_sd": LESION["texture_sd"][int(mutation)],
+            "margin_width": LESION["margin_width"][int(mutation)]}
+
+
+def insert_lesion(img: np.ndarray, mask: np.ndarray, p: dict, anatomy: dict,
+                  rng: np.random.Generator) -> None:
+    """Blend the lesion into ``img`` and set ``mask`` to 1 inside it (both in place)."""
+    spacing = np.array(anatomy["spacing_mm"])
+    centre, radii = np.array(p["centre_vox"]), np.array(p["radii_mm"])
+    half = np.ceil(1.6 * radii / spacing).astype(int) + 1
+    lo, hi = np.maximum(centre - half, 0), np.minimum(centre + half + 1, img.shape)
+    box = tuple(slice(a, b) for a, b in zip(lo, hi))
+    shape = tuple(hi - lo)
+    axes = [((np.arange(a, b) - c) * s / r) ** 2
+            for a, b, c, s, r in zip(lo, hi, centre, spacing, radii)]
+    d = np.sqrt(axes[0][:, None, None] + axes[1][None, :, None] + axes[2][None, None, :])
+    wobble = _smooth_noise(shape, max(p["radius_mm"] / spacing.mean() / 2, 0.5), rng)
+    d = d * (1 + LESION["irregularity"] * wobble)
+    brain = anatomy["brain"][box]
+    alpha = brain / (1 + np.exp(np.clip((d - 1) / p["margin_width"], -50, 50)))
+    texture = p["texture_sd"] * _smooth_noise(shape, LESION["texture_smoothing_vox"], rng)
+    signal = LESION["mean_intensity"] + texture
+    img[box] = (img[box] + alpha * (signal - img[box])).astype(np.float32)
+    mask[box] = ((d <= 1) & brain).astype(np.uint8)
+
+
+def apply_scanner(img: np.ndarray, site: str, anatomy: dict, rng: np.random.Generator) -> np.ndarray:
+    """Blur, bias field, intensity scale and Rician noise of one site's scanner."""
+    sc = SCANNERS[site]
+    sigma = np.array(sc["blur_fwhm_mm"]) / 2.3548 / np.array(anatomy["spacing_mm"])
+    if sigma.max() > 0:
+        img = ndimage.gaussian_filter(img, sigma)
+    direction = rng.normal(size=3)
+    direction /= np.linalg.norm(direction)
+    ramps = [direction[i] * np.linspace(-1, 1, n, dtype=np.float32) for i, n in enumerate(img.shape)]
+    bias = 1 + sc["bias_amplitude"] * (ramps[0][:, None, None] + ramps[1][None, :, None]
+                                       + ramps[2][None, None, :])
+    img = img * bias * sc["scale"]
+    sd = sc["noise_sd"] * sc["scale"]
+    real = img + sd * rng.standard_normal(img.shape, dtype=np.float32)
+    imag = sd * rng.standard_normal(img.shape, dtype=np.float32)
+    return np.sqrt(real * real + imag * imag).astype(np.float32)
+
+
+def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence]):
+    """Images (n, X, Y, Z) float32, masks uint8 and per-patient lesion truth."""
+    n = len(clin)
+    shape = anatomy["t1"].shape
+    images = np.empty((n, *shape), dtype=np.float32)
+    masks = np.zeros((n, *shape), dtype=np.uint8)
+    truth = []
+    for i, (grade, mutation, site) in enumerate(zip(clin["grade"], clin["mutation"], clin["site"])):
+        rng = np.random.default_rng(seeds[i])
+        img = anatomy["t1"] * np.float32(rng.normal(1, ANATOMY_GAIN_SD))
+        p = lesion_params(grade, mutation, anatomy, rng)
+        insert_lesion(img, masks[i], p, anatomy, rng)
+        images[i] = apply_scanner(img, site, anatomy, rng)
+        truth.append(p | {"lesion_volume_mm3": float(masks[i].sum() * np.prod(anatomy["spacing_mm"]))})
+    return images, masks, truth

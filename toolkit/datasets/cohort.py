@@ -1,0 +1,246 @@
+"""A linked SYNTHETIC radiogenomic cohort: clinical table, germline genotypes, brain MRI, lesion masks.
+
+Every patient is simulated; no value comes from a real person. The generating model
+(ancestry -> site, genotypes -> liability -> mutation, grade -> lesion size, mutation ->
+lesion texture and margin, site -> scanner effects, mutation x treatment -> survival)
+is documented in ``datasets/radiogenomic_cohort.md`` and returned in ``ground_truth``.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..genomics.genotypes import Genotypes
+from . import _cohort_images as _img
+from . import _cohort_outcomes as _out
+
+__all__ = ["RadiogenomicCohort", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
+
+VERSION = "1.0"
+SYNTHETIC_LABEL = "SYNTHETIC - not a real patient"
+PRESETS = {
+    "tiny": {"n_patients": 20, "resolution_mm": 6, "sequence_length_mb": 0.5, "n_causal": 20},
+    "workshop": {"n_patients": 300, "resolution_mm": 3, "sequence_length_mb": 2.0, "n_causal": 50},
+    "large": {"n_patients": 500, "resolution_mm": 2, "sequence_length_mb": 5.0, "n_causal": 100},
+}
+CLINICAL_COLUMNS = ["ancestry", "sex", "age_years", "site", "grade", "mutation", "treatment",
+                    "survival_months", "event", "prs"]
+
+
+@dataclass(repr=False)
+class RadiogenomicCohort:
+    """A SYNTHETIC cohort: one row of ``clinical``, one genome, one image and one mask per patient.
+
+    Attributes
+    ----------
+    clinical : DataFrame, index ``patient_id`` ("RG0001", ...)
+        Columns ``ancestry`` (YRI/CEU/CHB), ``sex`` (F/M), ``age_years``, ``site``
+        (site_A/B/C), ``grade`` (2-4), ``mutation`` (0/1 somatic driver), ``treatment`` (0/1),
+        ``survival_months``, ``event`` (1 = death observed, 0 = censored), ``prs``
+        (standardised polygenic score from the genotypes and the true weights).
+    genotypes : Genotypes
+        Germline calls; ``samples`` equal ``clinical.index``.
+    images : float32 array, shape (n_patients, X, Y, Z)
+        T1-weighted-like MRI in arbitrary units, RAS voxel order, scanner effects applied.
+    masks : uint8 array, same shape
+        Ground-truth lesion mask (1 = lesion).
+    affine : array (4, 4)
+        Voxel index -> RAS millimetres, shared by every patient.
+    spacing_mm : tuple of 3 floats
+    ground_truth : dict
+        All generating parameters, true effects, causal variants and the causal graph.
+    files : dict
+        Paths written by ``make_radiogenomic_cohort(out_dir=...)``; empty otherwise.
+    """
+
+    clinical: pd.DataFrame
+    genotypes: Genotypes
+    images: np.ndarray
+    masks: np.ndarray
+    affine: np.ndarray
+    spacing_mm: tuple
+    ground_truth: dict
+    files: dict = field(default_factory=dict)
+
+    @property
+    def n_patients(self) -> int:
+        return len(self.clinical)
+
+    def __repr__(self) -> str:
+        return (f"<RadiogenomicCohort (SYNTHETIC): {self.n_patients} patients, images "
+                f"{self.images.shape[1:]} at {self.spacing_mm[0]:g} mm, "
+                f"{self.genotypes.n_variants} variants>")
+
+
+def _check_args(size: str, ancestry_mix) -> dict:
+    """Validate the preset name and the ancestry mix; return the mix to use."""
+    if size not in PRESETS:
+        raise ValueError(f"size must be one of {sorted(PRESETS)}; got {size!r}")
+    mix = dict(_out.DEFAULT_MODEL["ancestry_mix"] if ancestry_mix is None else ancestry_mix)
+    unknown = set(mix) - set(_out.ANCESTRIES)
+    if unknown or any(v < 0 for v in mix.values()) or sum(mix.values()) <= 0:
+        raise ValueError(f"ancestry_mix must map some of {list(_out.ANCESTRIES)} to non-negative "
+                         f"fractions with a positive sum; got {ancestry_mix!r}")
+    return mix
+
+
+def _simulate_genomes(ancestry: np.ndarray, ids: list[str], length_mb: float, seed: int) -> Genotypes:
+    """Simulate exactly the people needed per ancestry and rename them to the patient ids."""
+    from .population import make_population
+
+    counts = {a: int((ancestry == a).sum()) for a in _out.ANCESTRIES if (ancestry == a).any()}
+    g = make_population(counts, sequence_length_mb=length_mb, random_state=seed)
+    pop = g.sample_info["population"].to_numpy()
+    order = np.empty(len(ids), dtype=int)
+    for a in counts:
+        order[ancestry == a] = np.flatnonzero(pop == a)
+    info = pd.DataFrame({"population": pop[order], "simulated_id": g.samples[order]},
+                        index=pd.Index(ids, name="sample"))
+    return Genotypes(g.calls[:, order], ids, g.variant_ids, g.chrom, g.positions, g.ref, g.alt, info)
+
+
+def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size: str = "workshop",
+                             ancestry_mix: dict[str, float] | None = None,
+                             out_dir: str | os.PathLike | None = None,
+                             write_dicom: bool = False) -> RadiogenomicCohort:
+    """Simulate a linked SYNTHETIC cohort of brain-tumour patients with genomes, MRI and outcomes.
+
+    A stand-in for a radiogenomic study (clinical table + germline VCF + MRI + segmentations)
+    whose true causal structure is known, so every analysis in the course can be checked.
+
+    Parameters
+    ----------
+    n_patients : int, optional
+        Number of patients; default from the preset (tiny 20, workshop 300, large 500).
+    seed : int, default 0
+        The same seed gives identical tables, genomes and images.
+    size : {"tiny", "workshop", "large"}, default "workshop"
+        Image voxel size 6, 3 or 2 mm (MNI152 grid) and simulated genome 0.5, 2 or 5 Mb.
+    ancestry_mix : dict, optional
+        Fractions per ancestry, e.g. ``{"CEU": 0.6, "YRI": 0.2, "CHB": 0.2}``;
+        default ``{"CEU": 0.55, "YRI": 0.20, "CHB": 0.25}`` (deliberately unequal).
+    out_dir : path, optional
+        Write clinical.csv, genotypes.vcf.gz, images/, masks/, ground_truth.json there.
+    write_dicom : bool, default False
+        With ``out_dir``: also one DICOM MR series per patient in dicom/<id>/ carrying FAKE
+        identifiers (material for the de-identification lesson).
+
+    Returns
+    -------
+    RadiogenomicCohort
+
+    Raises
+    ------
+    ValueError
+        Unknown preset, a bad ancestry mix, or fewer than 1 patient.
+
+    Examples
+    --------
+    >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", seed=1)
+    >>> c.images.shape, c.masks.dtype.name, c.clinical.index[0]
+    ((6, 34, 40, 33), 'uint8', 'RG0001')
+
+    Taught in lessons 07-18.
+    """
+    mix = _check_args(size, ancestry_mix)
+    preset = PRESETS[size]
+    n = preset["n_patients"] if n_patients is None else int(n_patients)
+    if n < 1:
+        raise ValueError(f"n_patients must be at least 1; got {n_patients}")
+    model = copy.deepcopy(_out.DEFAULT_MODEL) | {"ancestry_mix": mix, "n_causal": preset["n_causal"]}
+    ss_clin, ss_gen, ss_img = np.random.SeedSequence(seed).spawn(3)
+    rng = np.random.default_rng(ss_clin)
+    counts = _out.allocate(n, mix)
+    ancestry = rng.permutation(np.repeat(list(counts), list(counts.values())))
+    ids = [f"RG{i + 1:04d}" for i in range(n)]
+    clin = _out.demographics(ancestry, model, rng).set_index(pd.Index(ids, name="patient_id"))
+    genotypes = _simulate_genomes(ancestry, ids, preset["sequence_length_mb"], seed)
+    prs, liability, gen_truth = _out.polygenic_liability(
+        genotypes.dosage(), model, genotypes.variant_ids, np.random.default_rng(ss_gen))
+    clin, out_truth = _out.tumour_and_outcome(clin, liability, model, rng)
+    clin["prs"] = prs.round(4)
+    anatomy = _img.load_anatomy(preset["resolution_mm"])
+    images, masks, lesions = _img.make_images(clin, anatomy, ss_img.spawn(n))
+    truth = _ground_truth(seed, size, n, model, preset, anatomy, gen_truth,
+                          {"liability": liability, **out_truth}, lesions, ids)
+    cohort = RadiogenomicCohort(clin[CLINICAL_COLUMNS], genotypes, images, masks,
+                                anatomy["affine"], anatomy["spacing_mm"], truth)
+    if out_dir is not None:
+        from ._cohort_files import write_cohort
+
+        cohort.files = write_cohort(cohort, Path(out_dir), write_dicom=write_dicom, seed=seed)
+    elif write_dicom:
+        raise ValueError("write_dicom=True needs out_dir: pass a folder to write the DICOM series to")
+    return cohort
+
+
+def _ground_truth(seed, size, n, model, preset, anatomy, gen_truth, latent, lesions, ids) -> dict:
+    """Everything needed to regenerate or check the cohort, as JSON-ready Python types."""
+    per_patient = {k: dict(zip(ids, np.round(np.asarray(v, dtype=float), 6).tolist()))
+                   for k, v in latent.items()}
+    per_patient["lesion"] = dict(zip(ids, lesions))
+    return {
+        "label": "SYNTHETIC - every value is simulated; no real patient",
+        "generator": "toolkit.datasets.make_radiogenomic_cohort", "version": VERSION,
+        "seed": seed, "size": size, "n_patients": n, "preset": preset,
+        "spacing_mm": list(anatomy["spacing_mm"]), "affine": anatomy["affine"].tolist(),
+        "model": model, "genetics": gen_truth | {
+            "demographic_model": "stdpopsim HomSap/OutOfAfrica_3G09 (msprime)",
+            "sequence_length_mb": preset["sequence_length_mb"]},
+        "scanners": _img.SCANNERS, "lesion_model": {k: ({str(g): r for g, r in v.items()}
+                                                      if isinstance(v, dict) else v)
+                                                  for k, v in _img.LESION.items()},
+        "anatomy": {"template": "MNI152 2009 (nilearn package data)",
+                    "scale_au": _img.ANATOMY_SCALE, "gain_sd": _img.ANATOMY_GAIN_SD},
+        "causal_graph": CAUSAL_GRAPH, "per_patient": per_patient,
+    }
+
+
+CAUSAL_GRAPH = [
+    ["ancestry", "site"], ["ancestry", "genotypes"], ["genotypes", "prs"],
+    ["genotypes", "liability"], ["liability", "mutation"], ["age_years", "grade"],
+    ["mutation", "grade"], ["grade", "lesion_size"], ["mutation", "lesion_heterogeneity"],
+    ["mutation", "lesion_margin_width"], ["site", "image_intensity_scale"],
+    ["site", "image_noise"], ["site", "image_resolution"], ["site", "image_bias_field"],
+    ["grade", "survival"], ["age_years", "survival"], ["mutation", "survival"],
+    ["treatment", "survival"], ["treatment_x_mutation", "survival"],
+]
+
+
+def load_radiogenomic_cohort(folder: str | os.PathLike) -> RadiogenomicCohort:
+    """Read a cohort written by ``make_radiogenomic_cohort(out_dir=folder)`` back into memory.
+
+    Parameters
+    ----------
+    folder : path
+        Holds clinical.csv, genotypes.vcf.gz, images/, masks/ and ground_truth.json.
+
+    Returns
+    -------
+    RadiogenomicCohort
+        With the same tables and arrays (images as stored in NIfTI: float32).
+
+    Raises
+    ------
+    FileNotFoundError
+        The folder or one of the expected files is missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> c = make_radiogenomic_cohort(4, size="tiny", out_dir=d)  # doctest: +SKIP
+    >>> load_radiogenomic_cohort(d).n_patients  # doctest: +SKIP
+    4
+
+    Taught in lesson 07.
+    """
+    from ._cohort_files import read_cohort
+
+    return read_cohort(Path(folder), RadiogenomicCohort)
