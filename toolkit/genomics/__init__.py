@@ -1,5 +1,16 @@
 """Genomics: genotypes as data, from VCF files to association and polygenic scores."""
 from .genotypes import Genotypes
 from .vcf_write import write_vcf
+from .vcf_read import VCFFormatError, read_vcf
+from .stats import (allele_frequencies, call_rate, filter_variants, genotype_counts, hwe_exact,
+                    minor_allele_frequencies)
+from .structure import pca, standardized_dosage
+from .association import align_to_samples, genomic_inflation, gwas
+from .prs import clump_and_threshold, make_trait, polygenic_score
+from .plots import plot_manhattan, plot_pca, plot_qq
 
-__all__ = ["Genotypes", "write_vcf"]
+__all__ = ["Genotypes", "write_vcf", "read_vcf", "VCFFormatError", "allele_frequencies",
+           "call_rate", "filter_variants", "genotype_counts", "hwe_exact",
+           "minor_allele_frequencies", "pca", "standardized_dosage", "align_to_samples",
+           "genomic_inflation", "gwas", "clump_and_threshold", "make_trait", "polygenic_score",
+           "plot_manhattan", "plot_pca", "plot_qq"]
