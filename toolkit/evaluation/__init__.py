@@ -1,3 +1,15 @@
 """Evaluation: honest metrics with confidence intervals, calibration, decision curves and subgroups."""
 
+from .calibration import calibration_table, expected_calibration_error, plot_calibration
+from .decision import (PredictiveValues, decision_curve, net_benefit, plot_decision_curve,
+                       test_characteristics, threshold_table)
+from .metrics import MetricCI, auc_ci, bootstrap_ci, bootstrap_indices, roc_auc
+from .model_card import model_card
+from .subgroups import subgroup_report
+
 __all__: list[str] = []
+__all__ += ["MetricCI", "auc_ci", "bootstrap_ci", "bootstrap_indices", "roc_auc"]
+__all__ += ["calibration_table", "expected_calibration_error", "plot_calibration"]
+__all__ += ["PredictiveValues", "decision_curve", "net_benefit", "plot_decision_curve",
+            "test_characteristics", "threshold_table"]
+__all__ += ["subgroup_report", "model_card"]
