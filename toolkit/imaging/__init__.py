@@ -1,3 +1,12 @@
 """Imaging: medical images as data (DICOM, NIfTI), de-identification, and deep learning on them."""
 
+from .dicom_io import (DicomReadError, list_dicom_series, read_dicom_file, read_dicom_series,
+                       write_dicom_series)
+from .geometry import resample
+from .nifti import read_image, read_nifti
+from .volume import Volume
+from .window import WINDOW_PRESETS, window
+
 __all__: list[str] = []
+__all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
+            "write_dicom_series", "read_nifti", "read_image", "resample", "window", "WINDOW_PRESETS"]
