@@ -92,13 +92,13 @@ class Genotypes:
         return d
 
     def subset(self, variants=None, samples=None) -> "Genotypes":
-        """A new `Genotypes` keeping the given variants and samples (boolean masks or indices)."""
+        """A new `Genotypes` (a copy) keeping the given variants and samples (boolean masks or indices)."""
         v = slice(None) if variants is None else _as_index(variants)
         s = slice(None) if samples is None else _as_index(samples)
         info = None
         if self.sample_info is not None:
             info = self.sample_info.loc[self.samples[s]]
-        return Genotypes(self.calls[v][:, s], self.samples[s], self.variant_ids[v], self.chrom[v],
+        return Genotypes(self.calls[v][:, s].copy(), self.samples[s], self.variant_ids[v], self.chrom[v],
                          self.positions[v], self.ref[v], self.alt[v], info)
 
     def __repr__(self) -> str:

@@ -74,9 +74,10 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
     -----
     Each variant is centred at 2p and scaled by sqrt(2p(1-p)) (p = ALT frequency among called
     alleles); a missing genotype is set to the mean, 0 after centring. With X the
-    (variants x samples) matrix and M variants, the relationship matrix is X'X / M (Patterson,
-    Price & Reich 2006; plink2 ``--pca``). Computed by a singular value decomposition of X.
-    Signs of components are arbitrary.
+    (variants x samples) matrix, the genetic relationship matrix (GRM) entry for persons i and
+    j is sum_v X_vi X_vj divided by the number of variants where both have a call (M when
+    nothing is missing), as plink2 ``--pca`` computes it (Patterson, Price & Reich 2006).
+    Components are the GRM's leading eigenvectors. Signs of components are arbitrary.
 
     Examples
     --------
@@ -88,16 +89,19 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
     Taught in lesson 02.
     """
     g = _as_genotypes(g)
-    grm, n_kept = np.zeros((g.n_samples, g.n_samples)), 0
+    grm, pairs, n_kept = np.zeros((g.n_samples,) * 2), np.zeros((g.n_samples,) * 2), 0
     for start in range(0, g.n_variants, 20_000):  # in chunks, to keep memory small
-        X, kept = standardized_dosage(g.subset(variants=slice(start, start + 20_000)), maf)
+        chunk = g.subset(variants=slice(start, start + 20_000))
+        X, kept = standardized_dosage(chunk, maf)
         grm += X.T @ X
+        called = (~chunk.is_missing()[kept]).astype(float)
+        pairs += called.T @ called
         n_kept += int(kept.sum())
     limit = min(g.n_samples, n_kept) - 1
     if not 1 <= n_components <= limit:
         raise ValueError(f"n_components must be between 1 and {limit} (samples or variants left "
                          f"after maf >= {maf}, minus 1); got {n_components}")
-    grm /= n_kept
+    grm /= np.maximum(pairs, 1)  # each pair: average over variants where both have a call
     eigval, eigvec = np.linalg.eigh(grm)
     order = np.argsort(eigval)[::-1][:n_components]
     cols = [f"PC{i + 1}" for i in range(n_components)]

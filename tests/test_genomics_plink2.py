@@ -1,0 +1,115 @@
+"""toolkit.genomics agrees with plink2 (the reference tool) on a simulated cohort with missing calls.
+
+Skipped when plink2 is not installed. The cohort: make_population (3 x 60 people, 1 Mb),
+2% of calls set missing at random, written with write_vcf and read back by both tools.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.datasets import make_population
+from toolkit.genomics import (allele_frequencies, filter_variants, gwas, hwe_exact, make_trait, pca,
+                              polygenic_score, read_vcf, write_vcf)
+
+pytestmark = pytest.mark.skipif(shutil.which("plink2") is None, reason="plink2 is not installed")
+
+
+def _plink2(tmp, *args):
+    out = tmp / "out"
+    subprocess.run(["plink2", "--silent", "--threads", "1", "--vcf", str(tmp / "cohort.vcf.gz"),
+                    *map(str, args), "--out", str(out)], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("plink2")
+    complete = make_population(60, sequence_length_mb=1.0, random_state=3)
+    write_vcf(complete, tmp / "complete.vcf.gz")
+    g = complete.subset()
+    rng = np.random.default_rng(0)
+    g.calls[rng.random(g.calls.shape[:2]) < 0.02] = -1
+    write_vcf(g, tmp / "cohort.vcf.gz")
+    return read_vcf(tmp / "cohort.vcf.gz"), tmp, complete
+
+
+def test_allele_frequencies_equal_plink2_to_print_precision(cohort):
+    g, tmp, _ = cohort
+    ref = pd.read_csv(f"{_plink2(tmp, '--freq')}.afreq", sep="\t").set_index("ID")["ALT_FREQS"]
+    mine = allele_frequencies(g)
+    assert (mine.index == ref.index).all()
+    printed = np.array([float(f"{x:.6g}") for x in mine])  # plink2 prints 6 significant digits
+    assert np.array_equal(printed, ref.to_numpy())
+
+
+@pytest.mark.parametrize("midp", [False, True])
+def test_hwe_exact_matches_plink2_hardy(cohort, midp):
+    g, tmp, _ = cohort
+    args = ["--hardy", "midp"] if midp else ["--hardy"]
+    ref = pd.read_csv(f"{_plink2(tmp, *args)}.hardy", sep="\t").set_index("ID")
+    ref = ref["MIDP" if midp else "P"]
+    mine = hwe_exact(g, midp=midp)
+    assert ref.min() < 1e-6  # the pooled cohort has variants far from HWE (Wahlund effect)
+    assert np.abs(np.log10(mine.loc[ref.index]) - np.log10(ref)).max() <= 0.01
+
+
+def test_pca_matches_plink2_eigenvectors_and_eigenvalues(cohort):
+    g, tmp, _ = cohort
+    out = _plink2(tmp, "--maf", 0.05, "--pca", 4)
+    ref_val = np.loadtxt(f"{out}.eigenval")
+    ref_vec = pd.read_csv(f"{out}.eigenvec", sep="\t").set_index("#IID")
+    mine = pca(g, n_components=4, maf=0.05)
+    np.testing.assert_allclose(mine.attrs["eigenvalues"], ref_val, rtol=1e-4)
+    separated = np.r_[True, np.abs(np.diff(ref_val)) / ref_val[1:] > 0.05]  # a gap of > 5%
+    for k in np.flatnonzero(separated[:3]):
+        r = np.corrcoef(mine[f"PC{k + 1}"], ref_vec.loc[mine.index, f"PC{k + 1}"])[0, 1]
+        assert abs(r) >= 0.9999, (k, r)
+
+
+def test_polygenic_score_matches_plink2_score_sums(cohort):
+    g, tmp, _ = cohort
+    rng = np.random.default_rng(1)
+    idx = rng.choice(g.n_variants, 300, replace=False)
+    names_ref = rng.random(300) < 0.4
+    weights = pd.DataFrame({"id": g.variant_ids[idx],
+                            "allele": np.where(names_ref, g.ref[idx], g.alt[idx]),
+                            "weight": rng.normal(size=300)})
+    weights.to_csv(tmp / "weights.tsv", sep="\t", index=False)
+    out = _plink2(tmp, "--score", tmp / "weights.tsv", 1, 2, 3, "header", "cols=+scoresums")
+    ref = pd.read_csv(f"{out}.sscore", sep="\t").set_index("#IID")["SCORE1_SUM"]
+    mine = polygenic_score(g, weights)
+    assert names_ref.sum() > 50 and g.is_missing()[idx].sum() > 100
+    assert np.corrcoef(mine, ref.loc[mine.index])[0, 1] >= 0.99999
+    np.testing.assert_allclose(mine, ref.loc[mine.index], atol=1e-4, rtol=1e-5)
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+def test_gwas_matches_plink2_glm_without_missing_calls(cohort, model):
+    _, tmp, g = cohort
+    with pytest.warns(UserWarning, match="minor allele frequency"):
+        g = filter_variants(g, min_maf=0.05)  # rare variants: plink2 switches to Firth regression
+    write_vcf(g, tmp / "common.vcf.gz")
+    prevalence = 0.3 if model == "logistic" else None
+    y, _ = make_trait(g, n_causal=20, heritability=0.6, prevalence=prevalence, random_state=1)
+    rng = np.random.default_rng(2)
+    cov = pd.DataFrame({"age": rng.normal(50, 10, g.n_samples)}, index=g.samples)
+    pheno = pd.DataFrame({"#IID": g.samples, "y": y.to_numpy() + (model == "logistic")})
+    pheno.to_csv(tmp / "pheno.tsv", sep="\t", index=False)
+    cov.rename_axis("#IID").to_csv(tmp / "covar.tsv", sep="\t")
+    subprocess.run(["plink2", "--silent", "--threads", "1", "--vcf", str(tmp / "common.vcf.gz"),
+                    "--pheno", str(tmp / "pheno.tsv"), "--covar", str(tmp / "covar.tsv"),
+                    "--covar-variance-standardize",  # else plink2 flags CORR_TOO_HIGH
+                    "--glm", "hide-covar", "cols=+beta,+se", "--out", str(tmp / "glm")], check=True, capture_output=True)
+    suffix = "linear" if model == "linear" else "logistic.hybrid"
+    ref = pd.read_csv(tmp / f"glm.y.glm.{suffix}", sep="\t").set_index("ID")
+    mine = gwas(g, y, cov, model=model).loc[ref.index]
+    ok = ref.get("FIRTH?", pd.Series("N", index=ref.index)) == "N"  # plink2 switched to Firth
+    sign = np.where(ref["A1"] == ref["ALT"], 1, -1)  # plink2 reports the effect of allele A1
+    assert ok.mean() > 0.95
+    np.testing.assert_allclose(mine["beta"][ok], (sign * ref["BETA"])[ok], atol=1e-4, rtol=1e-4)
+    assert np.abs(np.log10(mine["p"][ok]) - np.log10(ref["P"][ok])).max() <= 0.01
