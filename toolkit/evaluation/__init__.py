@@ -6,6 +6,8 @@ from .decision import (PredictiveValues, decision_curve, net_benefit, plot_decis
 from .metrics import MetricCI, auc_ci, bootstrap_ci, bootstrap_indices, roc_auc
 from .model_card import model_card
 from .subgroups import subgroup_report
+from .survival import (CoxScoreSelector, c_index, c_index_ci, cox_score_z, kaplan_meier,
+                       view_kaplan_meier)
 
 __all__: list[str] = []
 __all__ += ["MetricCI", "auc_ci", "bootstrap_ci", "bootstrap_indices", "roc_auc"]
@@ -13,3 +15,5 @@ __all__ += ["calibration_table", "expected_calibration_error", "plot_calibration
 __all__ += ["PredictiveValues", "decision_curve", "net_benefit", "plot_decision_curve",
             "test_characteristics", "threshold_table"]
 __all__ += ["subgroup_report", "model_card"]
+__all__ += ["c_index", "c_index_ci", "cox_score_z", "CoxScoreSelector", "kaplan_meier",
+            "view_kaplan_meier"]

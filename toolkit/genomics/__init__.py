@@ -8,9 +8,13 @@ from .structure import pca, standardized_dosage
 from .association import align_to_samples, genomic_inflation, gwas
 from .prs import clump_and_threshold, make_trait, polygenic_score
 from .plots import plot_manhattan, plot_pca, plot_qq
+from . import pharmacogenomics
+from .pharmacogenomics import diplotype_to_phenotype, recommend_clopidogrel, simulate_star_alleles
 
 __all__ = ["Genotypes", "write_vcf", "read_vcf", "VCFFormatError", "allele_frequencies",
            "call_rate", "filter_variants", "genotype_counts", "hwe_exact",
            "minor_allele_frequencies", "pca", "standardized_dosage", "align_to_samples",
            "genomic_inflation", "gwas", "clump_and_threshold", "make_trait", "polygenic_score",
            "plot_manhattan", "plot_pca", "plot_qq"]
+__all__ += ["pharmacogenomics", "diplotype_to_phenotype", "recommend_clopidogrel",
+            "simulate_star_alleles"]
