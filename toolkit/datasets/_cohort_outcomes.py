@@ -107,10 +107,11 @@ def polygenic_liability(dosage: np.ndarray, model: dict, variant_ids: np.ndarray
     p = freq[causal]
     z = (dosage[causal] - 2 * p[:, None]) / np.sqrt(2 * p * (1 - p))[:, None]
     genetic = weights @ z
-    prs = (genetic - genetic.mean()) / genetic.std()
+    scale = float(genetic.std()) or 1.0  # one patient: no spread to standardise by
+    prs = (genetic - genetic.mean()) / scale
     h2 = model["heritability"]
     liability = np.sqrt(h2) * prs + np.sqrt(1 - h2) * rng.normal(0, 1, len(prs))
     truth = {"causal_variants": variant_ids[causal].tolist(), "causal_weights": weights.tolist(),
              "causal_allele_freq": p.tolist(), "prs_centre": float(genetic.mean()),
-             "prs_scale": float(genetic.std())}
+             "prs_scale": scale}
     return prs, liability, truth

@@ -153,6 +153,8 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     n = preset["n_patients"] if n_patients is None else int(n_patients)
     if n < 1:
         raise ValueError(f"n_patients must be at least 1; got {n_patients}")
+    if write_dicom and out_dir is None:
+        raise ValueError("write_dicom=True needs out_dir: pass a folder to write the DICOM series to")
     model = copy.deepcopy(_out.DEFAULT_MODEL) | {"ancestry_mix": mix, "n_causal": preset["n_causal"]}
     ss_clin, ss_gen, ss_img = np.random.SeedSequence(seed).spawn(3)
     rng = np.random.default_rng(ss_clin)
@@ -170,13 +172,11 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     truth = _ground_truth(seed, size, n, model, preset, anatomy, gen_truth,
                           {"liability": liability, **out_truth}, lesions, ids)
     cohort = RadiogenomicCohort(clin[CLINICAL_COLUMNS], genotypes, images, masks,
-                                anatomy["affine"], anatomy["spacing_mm"], truth)
+                                anatomy["affine"].copy(), anatomy["spacing_mm"], truth)
     if out_dir is not None:
         from ._cohort_files import write_cohort
 
         cohort.files = write_cohort(cohort, Path(out_dir), write_dicom=write_dicom, seed=seed)
-    elif write_dicom:
-        raise ValueError("write_dicom=True needs out_dir: pass a folder to write the DICOM series to")
     return cohort
 
 

@@ -1,0 +1,308 @@
+"""The SYNTHETIC radiogenomic cohort: contract, determinism, true effects, and real file formats
+checked by reference tools (bcftools, plink2, dciodvfy, nibabel, pydicom)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.datasets import load_radiogenomic_cohort, make_radiogenomic_cohort
+from toolkit.datasets._cohort_dicom import RESCALE_SLOPE
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return make_radiogenomic_cohort(size="tiny", seed=0)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cohort")
+    cohort = make_radiogenomic_cohort(n_patients=4, size="tiny", seed=5, out_dir=out,
+                                      write_dicom=True)
+    return cohort, out
+
+
+@pytest.fixture(scope="module")
+def medium():
+    """Enough patients (6 mm images) for the true effects to show through the noise."""
+    return make_radiogenomic_cohort(n_patients=600, size="tiny", seed=11)
+
+
+def _need(tool):
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed (Debian package needed for this check)")
+
+
+# --- contract ---------------------------------------------------------------------------------
+
+def test_contract_shapes_columns_and_types(tiny):
+    c = tiny
+    assert c.n_patients == 20 and c.clinical.index[0] == "RG0001"
+    assert c.clinical.index.name == "patient_id"
+    for col in ["ancestry", "sex", "age_years", "site", "grade", "mutation", "treatment",
+                "survival_months", "event", "prs"]:
+        assert col in c.clinical.columns
+    assert set(c.clinical["ancestry"]) <= {"YRI", "CEU", "CHB"}
+    assert set(c.clinical["sex"]) <= {"F", "M"}
+    assert set(c.clinical["site"]) <= {"site_A", "site_B", "site_C"}
+    assert set(c.clinical["grade"]) <= {2, 3, 4}
+    assert set(c.clinical["mutation"]) <= {0, 1} and set(c.clinical["event"]) <= {0, 1}
+    assert (c.clinical["survival_months"] > 0).all()
+    assert abs(c.clinical["prs"].mean()) < 1e-3 and abs(c.clinical["prs"].std(ddof=0) - 1) < 1e-3
+    assert list(c.genotypes.samples) == list(c.clinical.index)
+    assert (c.genotypes.sample_info["population"] == c.clinical["ancestry"]).all()
+    assert c.images.dtype == np.float32 and c.masks.dtype == np.uint8
+    assert c.images.shape == c.masks.shape == (20, 34, 40, 33)
+    assert c.spacing_mm == (6.0, 6.0, 6.0) and c.affine.shape == (4, 4)
+    assert "SYNTHETIC" in repr(c) and c.files == {}
+
+
+def test_every_patient_has_one_lesion_inside_the_brain(tiny):
+    from nilearn.datasets import load_mni152_brain_mask
+    from scipy import ndimage
+
+    brain = load_mni152_brain_mask(resolution=6).get_fdata() > 0.5
+    assert np.allclose(load_mni152_brain_mask(resolution=6).affine, tiny.affine)
+    for m in tiny.masks:
+        assert m.sum() > 0 and not (m.astype(bool) & ~brain).any()
+        assert ndimage.label(m)[1] == 1
+
+
+def test_same_seed_same_data_different_seed_different():
+    a = make_radiogenomic_cohort(n_patients=5, size="tiny", seed=3)
+    b = make_radiogenomic_cohort(n_patients=5, size="tiny", seed=3)
+    c = make_radiogenomic_cohort(n_patients=5, size="tiny", seed=4)
+    pd.testing.assert_frame_equal(a.clinical, b.clinical)
+    assert np.array_equal(a.images, b.images) and np.array_equal(a.masks, b.masks)
+    assert np.array_equal(a.genotypes.calls, b.genotypes.calls)
+    assert json.dumps(a.ground_truth) == json.dumps(b.ground_truth)
+    assert not np.array_equal(a.images, c.images)
+    assert not a.clinical["age_years"].equals(c.clinical["age_years"])
+
+
+def test_single_patient_works():
+    c = make_radiogenomic_cohort(n_patients=1, size="tiny")
+    assert c.images.shape[0] == 1 and np.isfinite(c.clinical["prs"]).all()
+
+
+def test_ancestry_mix_is_respected():
+    c = make_radiogenomic_cohort(n_patients=10, size="tiny", ancestry_mix={"YRI": 0.7, "CHB": 0.3})
+    assert c.clinical["ancestry"].value_counts().to_dict() == {"YRI": 7, "CHB": 3}
+
+
+def test_prs_is_the_true_weighted_sum_of_standardised_dosages(tiny):
+    g, truth = tiny.genotypes, tiny.ground_truth["genetics"]
+    rows = np.array([list(g.variant_ids).index(v) for v in truth["causal_variants"]])
+    p = np.array(truth["causal_allele_freq"])
+    z = (g.dosage()[rows] - 2 * p[:, None]) / np.sqrt(2 * p * (1 - p))[:, None]
+    genetic = np.array(truth["causal_weights"]) @ z
+    prs = (genetic - truth["prs_centre"]) / truth["prs_scale"]
+    assert np.allclose(prs, tiny.clinical["prs"], atol=1e-4)
+
+
+def test_ground_truth_is_json_and_complete(tiny):
+    gt = json.loads(json.dumps(tiny.ground_truth))
+    assert "SYNTHETIC" in gt["label"]
+    for key in ["model", "genetics", "scanners", "lesion_model", "causal_graph", "per_patient"]:
+        assert key in gt
+    assert ["treatment_x_mutation", "survival"] in gt["causal_graph"]
+    assert ["ancestry", "site"] in gt["causal_graph"]
+    assert set(gt["per_patient"]["liability"]) == set(tiny.clinical.index)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"size": "huge"}, "size must be one of"),
+    ({"ancestry_mix": {"XXX": 1.0}}, "ancestry_mix must map"),
+    ({"ancestry_mix": {"CEU": -1.0}}, "ancestry_mix must map"),
+    ({"n_patients": 0, "size": "tiny"}, "at least 1"),
+    ({"n_patients": 2, "size": "tiny", "write_dicom": True}, "needs out_dir"),
+])
+def test_bad_arguments_raise(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make_radiogenomic_cohort(**kwargs)
+
+
+def test_tiny_preset_is_fast():
+    make_radiogenomic_cohort(n_patients=3, size="tiny")  # imports and template cache warm
+    start = time.perf_counter()
+    make_radiogenomic_cohort(size="tiny", seed=1)
+    assert time.perf_counter() - start < 3.0
+
+
+# --- true effects visible -----------------------------------------------------------------------
+
+def test_mutation_carriers_have_more_heterogeneous_lesions(medium):
+    from toolkit.datasets._cohort_images import SCANNERS
+
+    c = medium
+    scale = c.clinical["site"].map(lambda s: SCANNERS[s]["scale"]).to_numpy()
+    cv = np.array([c.images[i][c.masks[i] == 1].std() for i in range(c.n_patients)]) / scale
+    mut = c.clinical["mutation"].to_numpy() == 1
+    assert np.median(cv[mut]) > 1.3 * np.median(cv[~mut])
+
+
+def test_site_scale_and_noise_differ(medium):
+    c = medium
+    brain_mean = c.images.mean(axis=(1, 2, 3))
+    by_site = pd.Series(brain_mean, index=c.clinical.index).groupby(c.clinical["site"]).mean()
+    assert by_site["site_B"] > by_site["site_A"] > by_site["site_C"]
+    background = c.images[:, :3, :3, :3].std(axis=(1, 2, 3))  # corner = air: noise only
+    noise = pd.Series(background, index=c.clinical.index).groupby(c.clinical["site"]).mean()
+    assert noise["site_C"] > noise["site_A"]
+
+
+def test_site_depends_on_ancestry_and_grade_sets_lesion_size(medium):
+    c = medium
+    share_a = pd.crosstab(c.clinical["ancestry"], c.clinical["site"], normalize="index")["site_A"]
+    assert share_a["CEU"] > 2 * share_a["YRI"]
+    volume = c.masks.sum(axis=(1, 2, 3))
+    by_grade = pd.Series(volume).groupby(c.clinical["grade"].to_numpy()).median()
+    assert by_grade[2] < by_grade[3] < by_grade[4]
+
+
+def test_treatment_helps_only_mutation_carriers(medium):
+    from lifelines import CoxPHFitter
+
+    df = medium.clinical[["survival_months", "event", "grade", "age_years", "mutation",
+                          "treatment"]].copy()
+    df["treatment_x_mutation"] = df["treatment"] * df["mutation"]
+    cph = CoxPHFitter().fit(df, "survival_months", "event")
+    ci = cph.confidence_intervals_
+    assert ci.loc["treatment_x_mutation"].max() < 0  # interaction clearly protective
+    assert ci.loc["treatment"].min() < 0 < ci.loc["treatment"].max()  # no effect without it
+    assert ci.loc["grade"].min() > 0
+
+
+def test_liability_raises_mutation_probability(medium):
+    gt = medium.ground_truth["per_patient"]
+    liability = pd.Series(gt["liability"])
+    p = pd.Series(gt["p_mutation"])
+    assert np.corrcoef(liability, p)[0, 1] > 0.95
+    assert 0.2 < medium.clinical["mutation"].mean() < 0.5
+
+
+# --- files --------------------------------------------------------------------------------------
+
+def test_files_round_trip(written):
+    cohort, out = written
+    for name in ["clinical.csv", "genotypes.vcf.gz", "ground_truth.json"]:
+        assert (out / name).is_file()
+    assert len(list((out / "images").glob("*.nii.gz"))) == 4
+    assert not list(out.rglob(".*"))  # no temporary files left
+    back = load_radiogenomic_cohort(out)
+    pd.testing.assert_frame_equal(back.clinical, cohort.clinical)
+    assert np.array_equal(back.images, cohort.images) and np.array_equal(back.masks, cohort.masks)
+    assert np.array_equal(back.genotypes.calls, cohort.genotypes.calls)
+    assert list(back.genotypes.variant_ids) == list(cohort.genotypes.variant_ids)
+    assert np.allclose(back.affine, cohort.affine)
+    assert back.ground_truth == json.loads(json.dumps(cohort.ground_truth))
+
+
+def test_load_reports_missing_parts(tmp_path, written):
+    with pytest.raises(FileNotFoundError, match="is missing"):
+        load_radiogenomic_cohort(tmp_path / "nowhere")
+    (tmp_path / "clinical.csv").write_text("patient_id\n")
+    with pytest.raises(FileNotFoundError, match="ground_truth.json is missing"):
+        load_radiogenomic_cohort(tmp_path)
+
+
+def test_nifti_is_labelled_synthetic_and_in_mni_space(written):
+    import nibabel as nib
+
+    cohort, out = written
+    img = nib.load(out / "images" / "RG0001.nii.gz")
+    assert b"SYNTHETIC" in img.header["descrip"].tobytes()
+    assert int(img.header["sform_code"]) == 4
+    assert np.allclose(img.affine, cohort.affine)
+    assert np.array_equal(img.get_fdata(dtype=np.float32), cohort.images[0])
+
+
+def test_vcf_passes_bcftools(written):
+    _need("bcftools")
+    cohort, out = written
+    res = subprocess.run(["bcftools", "view", "-H", str(out / "genotypes.vcf.gz")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) == cohort.genotypes.n_variants
+    res = subprocess.run(["bcftools", "query", "-l", str(out / "genotypes.vcf.gz")],
+                         capture_output=True, text=True)
+    assert res.stdout.split() == list(cohort.clinical.index)
+
+
+def test_vcf_loads_in_plink2(written, tmp_path):
+    _need("plink2")
+    cohort, out = written
+    res = subprocess.run(["plink2", "--vcf", str(out / "genotypes.vcf.gz"), "--freq",
+                          "--out", str(tmp_path / "p")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    freq = pd.read_csv(tmp_path / "p.afreq", sep="\t")
+    assert len(freq) == cohort.genotypes.n_variants
+    ours = np.nanmean(cohort.genotypes.dosage(), axis=1) / 2
+    assert np.allclose(freq["ALT_FREQS"], ours, atol=1e-6)
+
+
+def test_dicom_passes_dciodvfy(written):
+    _need("dciodvfy")
+    _, out = written
+    files = sorted((out / "dicom" / "RG0002").glob("*.dcm"))
+    for path in [files[0], files[len(files) // 2], files[-1]]:
+        res = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True)
+        lines = (res.stdout + res.stderr).splitlines()
+        errors = [ln for ln in lines if ln.startswith("Error")]
+        assert errors == [], errors
+        assert any("MRImage" in ln for ln in lines)
+
+
+def test_dicom_identifiers_are_fake_and_labelled_and_uids_deterministic(written, tmp_path):
+    import pydicom
+
+    cohort, out = written
+    ds = pydicom.dcmread(sorted((out / "dicom" / "RG0001").glob("*.dcm"))[0])
+    assert ds.SOPClassUID == "1.2.840.10008.5.1.4.1.1.4" and ds.Modality == "MR"
+    assert ds.PatientComments == "SYNTHETIC - not a real patient" == ds.ImageComments
+    for kw in ["PatientName", "PatientID", "PatientBirthDate", "InstitutionName",
+               "InstitutionAddress", "ReferringPhysicianName", "OperatorsName", "StationName",
+               "AccessionNumber", "StudyDate"]:
+        assert str(ds.data_element(kw).value) != ""
+    block = ds.private_block(0x0011, "TOOLKIT SYNTHETIC COHORT")
+    assert block[0x01].value == cohort.clinical.loc["RG0001", "site"]
+    again = make_radiogenomic_cohort(n_patients=4, size="tiny", seed=5, out_dir=tmp_path,
+                                     write_dicom=True)
+    ds2 = pydicom.dcmread(again.files["dicom"]["RG0001"][0])
+    assert ds2.SOPInstanceUID == ds.SOPInstanceUID and ds2.PatientName == ds.PatientName
+    assert len(ds.SOPInstanceUID) <= 64
+
+
+def test_nifti_and_dicom_geometry_agree(written):
+    """Same voxel -> same patient position: NIfTI affine (RAS) vs DICOM tags (LPS)."""
+    import nibabel as nib
+    import pydicom
+
+    cohort, out = written
+    nii = nib.load(out / "images" / "RG0003.nii.gz")
+    vol = nii.get_fdata(dtype=np.float32)
+    slices = [pydicom.dcmread(p) for p in sorted((out / "dicom" / "RG0003").glob("*.dcm"))]
+    slices.sort(key=lambda d: float(d.ImagePositionPatient[2]))
+    assert len(slices) == vol.shape[2]
+    X, Y, _ = vol.shape
+    rng = np.random.default_rng(0)
+    for i, j, k in zip(rng.integers(0, X, 25), rng.integers(0, Y, 25), rng.integers(0, len(slices), 25)):
+        ds = slices[k]
+        row_dir, col_dir = np.array(ds.ImageOrientationPatient[:3]), np.array(ds.ImageOrientationPatient[3:])
+        dr, dc = (float(v) for v in ds.PixelSpacing)  # between rows, between columns
+        r, c = Y - 1 - j, X - 1 - i  # the pixel that holds voxel (i, j, k)
+        lps = np.array(ds.ImagePositionPatient, dtype=float) + c * dc * row_dir + r * dr * col_dir
+        ras = nii.affine @ np.array([i, j, k, 1.0])
+        assert np.allclose(lps, [-ras[0], -ras[1], ras[2]], atol=1e-3)
+        value = float(ds.pixel_array[r, c]) * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+        assert abs(value - vol[i, j, k]) <= RESCALE_SLOPE / 2 + 1e-4
+        assert float(ds.SliceThickness) == pytest.approx(cohort.spacing_mm[2])
+    normal = np.cross(row_dir, col_dir)
+    gaps = np.diff([np.dot(normal, np.array(s.ImagePositionPatient, dtype=float)) for s in slices])
+    assert np.allclose(gaps, cohort.spacing_mm[2])
