@@ -28,9 +28,9 @@ def align_to_samples(values, g: Genotypes, name: str = "phenotype") -> np.ndarra
     Taught in lesson 03.
     """
     if isinstance(values, (pd.Series, pd.DataFrame)):
-        missing = [s for s in g.samples if s not in values.index]
+        missing = [str(s) for s in g.samples if s not in values.index]
         if missing:
-            extra = [s for s in values.index if s not in set(g.samples)]
+            extra = [str(s) for s in values.index if s not in set(g.samples)]
             raise ValueError(f"{len(missing)} sample id(s) of the genotypes are not in the {name} "
                              f"table, e.g. {missing[:3]} (table has e.g. {extra[:3]}); index the "
                              "table by the same sample ids as g.samples.")

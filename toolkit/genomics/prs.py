@@ -75,10 +75,9 @@ def polygenic_score(g, weights: pd.DataFrame) -> pd.Series:
     allele = w["allele"].astype(str).to_numpy()
     is_alt, is_ref = allele == g.alt[idx], allele == g.ref[idx]
     if not (is_alt | is_ref).all():
-        bad = w[~(is_alt | is_ref)].iloc[0]
-        raise ValueError(f"weight allele {bad['allele']!r} for {bad['id']} must be one of "
-                         f"REF {g.ref[idx][~(is_alt | is_ref)][0]!r} or ALT "
-                         f"{g.alt[idx][~(is_alt | is_ref)][0]!r}")
+        i = int(np.flatnonzero(~(is_alt | is_ref))[0])
+        raise ValueError(f"weight allele {allele[i]!r} for {w['id'].iloc[i]} must be one of "
+                         f"REF {str(g.ref[idx[i]])!r} or ALT {str(g.alt[idx[i]])!r}")
     d = _imputed_dosage(g.subset(variants=idx))
     d = np.where(is_alt[:, None], d, 2 - d)
     score = w["weight"].to_numpy(float) @ d

@@ -211,10 +211,10 @@ def _to_genotypes(calls, samples, fixed, path, line_no, biallelic_only) -> Genot
     except ValueError:
         bad = next(i for i, p in enumerate(pos) if not p.isdigit())
         raise VCFFormatError(f"{path.name}, line {line_no[bad]}: POS must be a whole number; "
-                             f"got {pos[bad]!r}") from None
+                             f"got {str(pos[bad])!r}") from None
     if biallelic_only and calls.size and calls.max() > 1:
         bad = int(np.argwhere((calls > 1).any(axis=(1, 2)))[0, 0])
         raise VCFFormatError(f"{path.name}, line {line_no[bad]}: a call names allele "
-                             f"{int(calls[bad].max())} but ALT lists only {alt[bad]!r}.")
+                             f"{int(calls[bad].max())} but ALT lists only {str(alt[bad])!r}.")
     ids = np.where(ids == ".", np.char.add(np.char.add(chrom, ":"), pos), ids)
     return Genotypes(calls, samples, ids, chrom, positions, ref, alt)
