@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .metrics import MetricCI, bootstrap_ci
 
@@ -204,11 +204,11 @@ class CoxScoreSelector(SelectorMixin, BaseEstimator):
         from sksurv.util import check_array_survival
 
         event, time = check_array_survival(X, y)
-        if not 1 <= int(self.k) <= np.shape(X)[1]:
-            raise ValueError(f"k must be between 1 and the number of columns ({np.shape(X)[1]}); "
+        X = validate_data(self, X, dtype=float)
+        if not 1 <= int(self.k) <= X.shape[1]:
+            raise ValueError(f"k must be between 1 and the number of columns ({X.shape[1]}); "
                              f"got {self.k}")
-        self.scores_ = np.abs(cox_score_z(np.asarray(X, dtype=float), event, time).to_numpy())
-        self.n_features_in_ = np.shape(X)[1]
+        self.scores_ = np.abs(cox_score_z(X, event, time).to_numpy())
         return self
 
     def _get_support_mask(self) -> np.ndarray:
