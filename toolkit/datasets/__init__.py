@@ -3,6 +3,21 @@
 SYNTHETIC data is labelled as such wherever it appears.
 """
 from .population import make_population
+from .variants import make_variant_table
 from .cohort import make_radiogenomic_cohort, load_radiogenomic_cohort
+from .registry import list_datasets, card
+from .downloads import (fetch, fetch_thousand_genomes_chr22, fetch_clinvar, fetch_pneumoniamnist,
+                    fetch_breastmnist, fetch_dermamnist, fetch_nsclc_radiogenomics,
+                    DatasetDownloadError, DatasetChecksumError, DatasetNotDownloadedError)
+from .loaders import (load, load_gse7390, load_wdbc, load_dicom_examples, load_mni152,
+                      load_thousand_genomes_chr22, load_clinvar, load_medmnist,
+                      load_nsclc_radiogenomics)
 
 __all__ = ["make_population", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
+__all__ += ["list_datasets", "card", "load", "fetch", "load_gse7390", "load_wdbc",
+            "load_dicom_examples", "load_mni152", "load_thousand_genomes_chr22", "load_clinvar",
+            "load_medmnist", "load_nsclc_radiogenomics", "fetch_thousand_genomes_chr22",
+            "fetch_clinvar", "fetch_pneumoniamnist", "fetch_breastmnist", "fetch_dermamnist",
+            "fetch_nsclc_radiogenomics", "DatasetDownloadError", "DatasetChecksumError",
+            "DatasetNotDownloadedError"]
+__all__ += ["make_variant_table"]

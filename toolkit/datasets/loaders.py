@@ -1,0 +1,274 @@
+"""Load the course datasets: real data shipped inside installed packages, or already downloaded.
+
+``load_*`` never uses the network: download-only datasets must be fetched first
+(:func:`toolkit.datasets.fetch`) or loaded with ``download=True``. Tables come back as a
+scikit-learn ``Bunch`` (``data``, ``target``, ``frame``, ``feature_names``, ``description``).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+
+import numpy as np
+import pandas as pd
+
+from .downloads import locate
+from .registry import card, get_entry
+
+__all__ = ["load", "load_gse7390", "load_wdbc", "load_dicom_examples", "load_mni152",
+           "load_thousand_genomes_chr22", "load_clinvar", "load_medmnist",
+           "load_nsclc_radiogenomics", "DICOM_EXAMPLES"]
+
+DICOM_EXAMPLES = {  # short name -> file shipped in pydicom's wheel (pydicom/data/test_files)
+    "ct": "CT_small.dcm", "mr": "MR_small.dcm", "seg_liver": "liver_1frame.dcm",
+    "rt_struct": "rtstruct.dcm", "rt_dose": "rtdose.dcm", "rt_plan": "rtplan.dcm",
+    "us_rgb": "examples_rgb_color.dcm", "mr_overlay": "examples_overlay.dcm",
+    "ecg": "waveform_ecg.dcm",
+}
+
+
+def _bunch(**kwargs):
+    from sklearn.utils import Bunch
+
+    return Bunch(**kwargs)
+
+
+def load(name: str, **kwargs):
+    """Load dataset ``name`` with its own loader (``load_<name>``, or ``make_*`` if SYNTHETIC).
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_datasets`; a typo gets a "did you mean" suggestion.
+    **kwargs
+        Passed to the loader, e.g. ``return_X_y=True`` or ``resolution_mm=2``.
+
+    Examples
+    --------
+    >>> load("wdbc").data.shape
+    (569, 30)
+
+    Taught in lesson 00.
+    """
+    entry = get_entry(name)
+    module, function = entry.loader.split(":")
+    loader = getattr(importlib.import_module(module), function)
+    if function == "load_medmnist":
+        return loader(name, **kwargs)
+    return loader(**kwargs)
+
+
+def load_gse7390(return_X_y: bool = False):
+    """Breast cancer gene expression (76 genes) and time to distant metastasis (GSE7390).
+
+    ==================  ==========================================================
+    Patients            198 (node-negative, untreated; TRANSBIG validation series)
+    Features            76 genes (log2 expression, Affymetrix probe ids) + age_years,
+                        er, grade, tumour_size_cm
+    Target              metastasis (bool, 51 events) and time_to_metastasis_days
+    ==================  ==========================================================
+
+    Real data (Desmedt et al. 2007, Clin Cancer Res 13:3207), shipped with scikit-survival.
+
+    Parameters
+    ----------
+    return_X_y : bool, default False
+        Return ``(data, target)`` instead of the Bunch.
+
+    Examples
+    --------
+    >>> b = load_gse7390()
+    >>> b.data.shape, int(b.target["metastasis"].sum())
+    ((198, 80), 51)
+
+    Taught in lesson 05.
+    """
+    from sksurv.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer()
+    X = X.rename(columns={"age": "age_years", "size": "tumour_size_cm"})
+    target = pd.DataFrame({"metastasis": y["e.tdm"].astype(bool),
+                           "time_to_metastasis_days": y["t.tdm"].astype(float)}, index=X.index)
+    if return_X_y:
+        return X, target
+    return _bunch(data=X, target=target, frame=pd.concat([X, target], axis=1),
+                  feature_names=list(X.columns), description=card("gse7390"))
+
+
+def load_wdbc(as_frame: bool = True, return_X_y: bool = False):
+    """Wisconsin Diagnostic Breast Cancer: 30 nuclear features from fine-needle aspirates.
+
+    ==================  ==========================================
+    Samples             569 (212 malignant, 357 benign)
+    Features            30 (mean, SE and worst of 10 nuclear features)
+    Target              0 = malignant, 1 = benign (scikit-learn's coding)
+    ==================  ==========================================
+
+    Real data (Street, Wolberg & Mangasarian 1993), shipped with scikit-learn.
+
+    Examples
+    --------
+    >>> X, y = load_wdbc(return_X_y=True)
+    >>> X.shape, int((y == 0).sum())
+    ((569, 30), 212)
+
+    Taught in lesson 11.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    bunch = load_breast_cancer(as_frame=as_frame)
+    if return_X_y:
+        return bunch.data, bunch.target
+    return _bunch(data=bunch.data, target=bunch.target, frame=bunch.frame,
+                  feature_names=list(bunch.feature_names), target_names=list(bunch.target_names),
+                  description=card("wdbc"))
+
+
+def load_dicom_examples(read: bool = False):
+    """Real DICOM files shipped with pydicom: CT, MR, segmentation, RT, ultrasound, ECG.
+
+    Parameters
+    ----------
+    read : bool, default False
+        If True, ``files`` maps each name to a ``pydicom.Dataset`` instead of a path.
+
+    Returns
+    -------
+    Bunch
+        ``files`` (short name -> path or Dataset, see ``DICOM_EXAMPLES``) and ``description``.
+
+    Examples
+    --------
+    >>> ex = load_dicom_examples(read=True)
+    >>> ex.files["ct"].Modality, ex.files["ct"].Rows
+    ('CT', 128)
+
+    Taught in lesson 07.
+    """
+    import pydicom
+    from pydicom.data import get_testdata_file
+
+    files = {}
+    for short, filename in DICOM_EXAMPLES.items():
+        path = get_testdata_file(filename, download=False)
+        if path is None:
+            raise FileNotFoundError(f"{filename} is missing from pydicom's package data; "
+                                    "reinstall pydicom>=3.0 (pip install --force-reinstall pydicom)")
+        files[short] = pydicom.dcmread(path) if read else path
+    return _bunch(files=files, description=card("dicom_examples"))
+
+
+def load_mni152(resolution_mm: int = 2):
+    """The MNI152 (ICBM 2009a) T1 brain template and brain, grey- and white-matter masks.
+
+    Parameters
+    ----------
+    resolution_mm : int, default 2
+        Isotropic voxel size in mm (1 is the native template: 197 x 233 x 189 voxels).
+
+    Returns
+    -------
+    Bunch
+        ``template``, ``brain_mask``, ``gm_mask``, ``wm_mask`` (nibabel images in MNI space,
+        RAS+ mm) and ``description``.
+
+    Examples
+    --------
+    >>> mni = load_mni152(resolution_mm=2)
+    >>> mni.template.shape
+    (99, 117, 95)
+
+    Taught in lesson 07.
+    """
+    from nilearn import datasets as nd
+
+    return _bunch(template=nd.load_mni152_template(resolution=resolution_mm),
+                  brain_mask=nd.load_mni152_brain_mask(resolution=resolution_mm),
+                  gm_mask=nd.load_mni152_gm_mask(resolution=resolution_mm),
+                  wm_mask=nd.load_mni152_wm_mask(resolution=resolution_mm),
+                  description=card("mni152"))
+
+
+def load_thousand_genomes_chr22(data_dir: str | os.PathLike | None = None,
+                                download: bool = False):
+    """1000 Genomes phase 3 chromosome 22: VCF path and the 2,504-person sample panel.
+
+    Returns a Bunch with ``vcf`` (path; read a region with the genomics tools),
+    ``panel`` (DataFrame: sample, pop, super_pop, gender) and ``description``.
+
+    Examples
+    --------
+    >>> kg = load_thousand_genomes_chr22(download=True)  # doctest: +SKIP
+
+    Taught in lesson 02.
+    """
+    paths = locate("thousand_genomes_chr22", data_dir, download)
+    vcf = next(p for n, p in paths.items() if n.endswith(".vcf.gz"))
+    panel_path = next(p for n, p in paths.items() if n.endswith(".panel"))
+    panel = pd.read_csv(panel_path, sep="\t", usecols=range(4))
+    return _bunch(vcf=vcf, panel=panel, description=card("thousand_genomes_chr22"))
+
+
+def load_clinvar(data_dir: str | os.PathLike | None = None, download: bool = False):
+    """The pinned ClinVar GRCh38 VCF (release 2024-01-07): a Bunch with ``vcf`` (path).
+
+    Examples
+    --------
+    >>> cv = load_clinvar(download=True)  # doctest: +SKIP
+
+    Taught in lesson 04.
+    """
+    paths = locate("clinvar", data_dir, download)
+    return _bunch(vcf=next(iter(paths.values())), description=card("clinvar"))
+
+
+def load_medmnist(name: str = "pneumoniamnist", split: str = "train",
+                  data_dir: str | os.PathLike | None = None, download: bool = False,
+                  return_X_y: bool = False):
+    """A MedMNIST subset (28 x 28 pixel images, uint8) from the cache.
+
+    Parameters
+    ----------
+    name : {"pneumoniamnist", "breastmnist", "dermamnist"}
+    split : {"train", "val", "test"}
+
+    Returns
+    -------
+    Bunch
+        ``data`` (n_samples, 28, 28[, 3]) uint8, ``target`` (n_samples,) int, ``description``.
+
+    Examples
+    --------
+    >>> b = load_medmnist("breastmnist", "test", download=True)  # doctest: +SKIP
+
+    Taught in lesson 09.
+    """
+    if split not in ("train", "val", "test"):
+        raise ValueError(f"split must be one of ['train', 'val', 'test']; got {split!r}")
+    entry = get_entry(name)
+    if not entry.loader.endswith(":load_medmnist"):
+        raise ValueError(f"{name!r} is not a MedMNIST subset; use load({name!r})")
+    path = next(iter(locate(name, data_dir, download).values()))
+    with np.load(path) as npz:
+        X, y = npz[f"{split}_images"], npz[f"{split}_labels"]
+    y = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+    if return_X_y:
+        return X, y
+    return _bunch(data=X, target=y, split=split, description=card(name))
+
+
+def load_nsclc_radiogenomics(data_dir: str | os.PathLike | None = None):
+    """The NSCLC Radiogenomics collection downloaded by hand from TCIA (see its card).
+
+    Returns a Bunch with ``folder`` (path), ``files`` (sorted list of files in it) and
+    ``description``; raises DatasetDownloadError with the manual steps when absent.
+
+    Examples
+    --------
+    >>> load_nsclc_radiogenomics()  # doctest: +SKIP
+
+    Taught in lesson 12.
+    """
+    folder = locate("nsclc_radiogenomics", data_dir)["nsclc_radiogenomics"]
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return _bunch(folder=folder, files=files, description=card("nsclc_radiogenomics"))

@@ -1,0 +1,187 @@
+"""The one static list of course datasets: what each is, where it comes from, and its data card.
+
+The registry is a module-level tuple of frozen dataclasses: nothing in it can change while
+a lesson runs. Real datasets either ship inside an installed package ("offline") or are
+downloaded on demand with :func:`toolkit.datasets.fetch` ("download"). SYNTHETIC datasets are
+marked ``synthetic=True`` everywhere they are listed.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["RemoteFile", "DatasetEntry", "REGISTRY", "get_entry", "list_datasets", "card",
+           "CARD_HEADINGS"]
+
+CARD_HEADINGS = ("Content", "Source", "Citation", "Licence", "Version", "Size", "Checksum",
+                 "Cohort", "How the toolkit obtains it", "Known biases and limits",
+                 "Intended teaching use")
+_ZENODO_MEDMNIST = "https://zenodo.org/records/10519652/files/"  # MedMNIST v2/v3 record
+_KG_RELEASE = "https://ftp.1000genomes.ebi.ac.uk/vol1/ftp/release/20130502/"
+_KG_VCF = "ALL.chr22.phase3_shapeit2_mvncall_integrated_v5b.20130502.genotypes.vcf.gz"
+_CLINVAR = "https://ftp.ncbi.nlm.nih.gov/pub/clinvar/vcf_GRCh38/archive_2.0/2024/"
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file to download: its name in the cache, its pinned URL and how it is checked.
+
+    ``known_hash`` is ``"md5:<hex>"``/``"sha256:<hex>"``; ``checksum_url`` names the publisher's
+    checksum file read at download time instead; both None means the file cannot be verified.
+    """
+
+    filename: str
+    url: str
+    known_hash: str | None = None
+    checksum_url: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """One registered dataset (a row of :func:`list_datasets`)."""
+
+    name: str
+    modality: str
+    source: str
+    licence: str
+    size: str
+    availability: str  # "offline" or "download"
+    synthetic: bool
+    loader: str  # "module:function", imported only when the dataset is loaded
+    files: tuple[RemoteFile, ...] = ()
+    manual_steps: str = ""  # for collections that cannot be fetched by a plain HTTP GET
+
+
+def _medmnist(name: str, md5: str, modality: str, size: str, licence: str = "CC BY 4.0"):
+    return DatasetEntry(name, modality, "MedMNIST v2 (Yang et al. 2023), Zenodo 10519652",
+                        licence, size, "download", False, "toolkit.datasets.loaders:load_medmnist",
+                        (RemoteFile(f"{name}.npz", f"{_ZENODO_MEDMNIST}{name}.npz?download=1",
+                                    f"md5:{md5}"),))
+
+
+REGISTRY: tuple[DatasetEntry, ...] = (
+    DatasetEntry("gse7390", "gene expression + survival", "GEO GSE7390 via scikit-survival",
+                 "GEO: no restrictions stated (NCBI disclaimer)", "198 patients x 80 features",
+                 "offline", False, "toolkit.datasets.loaders:load_gse7390"),
+    DatasetEntry("wdbc", "cytology image features", "UCI ML Repository via scikit-learn",
+                 "CC BY 4.0", "569 samples x 30 features", "offline", False,
+                 "toolkit.datasets.loaders:load_wdbc"),
+    DatasetEntry("dicom_examples", "DICOM (CT, MR, SEG, RT, US, ECG)", "pydicom test files",
+                 "pydicom MIT licence + file notes", "9 files, about 1 MB", "offline", False,
+                 "toolkit.datasets.loaders:load_dicom_examples"),
+    DatasetEntry("mni152", "MRI brain template", "ICBM 2009a via nilearn package data",
+                 "MNI/McGill permissive notice", "1 mm: 197 x 233 x 189 voxels", "offline",
+                 False, "toolkit.datasets.loaders:load_mni152"),
+    DatasetEntry("simulated_population", "genotypes", "stdpopsim OutOfAfrica_3G09 + msprime",
+                 "BSD-3-Clause (toolkit)", "900 people x ~8 Mb (default)", "offline", True,
+                 "toolkit.datasets.population:make_population"),
+    DatasetEntry("radiogenomic_cohort", "MRI + masks + genotypes + clinical",
+                 "toolkit simulator", "BSD-3-Clause (toolkit)", "300 patients (workshop)",
+                 "offline", True, "toolkit.datasets.cohort:make_radiogenomic_cohort"),
+    DatasetEntry("variant_table", "variant annotations", "toolkit simulator",
+                 "BSD-3-Clause (toolkit)", "configurable", "offline", True,
+                 "toolkit.datasets.variants:make_variant_table"),
+    DatasetEntry("thousand_genomes_chr22", "genotypes (VCF)", "1000 Genomes Project phase 3 (IGSR)",
+                 "IGSR: free use, Fort Lauderdale principles", "about 200 MB VCF + panel",
+                 "download", False, "toolkit.datasets.loaders:load_thousand_genomes_chr22",
+                 (RemoteFile(_KG_VCF, _KG_RELEASE + _KG_VCF),
+                  RemoteFile(_KG_VCF + ".tbi", _KG_RELEASE + _KG_VCF + ".tbi"),
+                  RemoteFile("integrated_call_samples_v3.20130502.ALL.panel",
+                             _KG_RELEASE + "integrated_call_samples_v3.20130502.ALL.panel"))),
+    DatasetEntry("clinvar", "variant interpretations (VCF)", "NCBI ClinVar, release 2024-01-07",
+                 "public domain (NCBI)", "about 100 MB VCF", "download", False,
+                 "toolkit.datasets.loaders:load_clinvar",
+                 (RemoteFile("clinvar_20240107.vcf.gz", _CLINVAR + "clinvar_20240107.vcf.gz",
+                             checksum_url=_CLINVAR + "clinvar_20240107.vcf.gz.md5"),)),
+    _medmnist("pneumoniamnist", "28209eda62fecd6e6a2d98b1501bb15f", "chest X-ray",
+              "5,856 images, 28 x 28"),
+    _medmnist("breastmnist", "750601b1f35ba3300ea97c75c52ff8f6", "breast ultrasound",
+              "780 images, 28 x 28"),
+    _medmnist("dermamnist", "0744692d530f8e62ec473284d019b0c7", "dermatoscopy (RGB)",
+              "10,015 images, 28 x 28 x 3", licence="CC BY-NC 4.0"),
+    DatasetEntry("nsclc_radiogenomics", "CT + PET/CT + gene expression + clinical",
+                 "The Cancer Imaging Archive (TCIA)", "CC BY 3.0 (TCIA collection page)",
+                 "211 patients, tens of GB", "download", False,
+                 "toolkit.datasets.loaders:load_nsclc_radiogenomics",
+                 manual_steps=(
+                     "1. Open https://doi.org/10.7937/K9/TCIA.2017.7hs46erv (TCIA collection "
+                     "NSCLC Radiogenomics). 2. Download the .tcia manifest and the clinical "
+                     "CSV. 3. Install the NBIA Data Retriever and open the manifest with it. "
+                     "4. Choose the 'Descriptive Directory Name' layout and download into "
+                     "{folder}.")),
+)
+
+
+def get_entry(name: str) -> DatasetEntry:
+    """The registry entry called ``name``; a ValueError suggests the closest names.
+
+    Examples
+    --------
+    >>> get_entry("wdbc").availability
+    'offline'
+
+    Taught in lesson 00.
+    """
+    names = [e.name for e in REGISTRY]
+    for entry in REGISTRY:
+        if entry.name == name:
+            return entry
+    close = difflib.get_close_matches(str(name).lower(), names, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise ValueError(f"unknown dataset {name!r}.{hint} Must be one of {names}; "
+                     "list_datasets() shows all names.")
+
+
+def list_datasets() -> pd.DataFrame:
+    """A table of every course dataset: modality, source, licence, size, availability, synthetic.
+
+    ``availability`` is "offline" (ships inside an installed package or is simulated) or
+    "download" (fetched on demand into the cache, see :func:`toolkit.datasets.fetch`).
+
+    Examples
+    --------
+    >>> table = list_datasets()
+    >>> table.loc[table["name"] == "gse7390", "availability"].item()
+    'offline'
+
+    Taught in lesson 00.
+    """
+    columns = ["name", "modality", "source", "licence", "size", "availability", "synthetic"]
+    return pd.DataFrame([{c: getattr(e, c) for c in columns} for e in REGISTRY], columns=columns)
+
+
+def _card_path(name: str) -> Path | None:
+    repo_cards = Path(__file__).resolve().parents[2] / "datasets" / f"{name}.md"
+    if repo_cards.is_file():
+        return repo_cards
+    from importlib.resources import files
+
+    shipped = files("toolkit.datasets").joinpath("cards", f"{name}.md")
+    return Path(os.fspath(shipped)) if shipped.is_file() else None
+
+
+def card(name: str) -> str:
+    """The data card of ``name`` (Markdown): content, source, citation, licence, limits.
+
+    Cards live in the repository's ``datasets/`` folder; an installed wheel may ship copies
+    in ``toolkit/datasets/cards/``.
+
+    Examples
+    --------
+    >>> card("wdbc").splitlines()[0]
+    '# WDBC: Wisconsin Diagnostic Breast Cancer (cytology)'
+
+    Taught in lesson 00.
+    """
+    get_entry(name)
+    path = _card_path(name)
+    if path is None:
+        raise FileNotFoundError(
+            f"the data card for {name!r} is missing: expected datasets/{name}.md in the toolkit "
+            "repository (or toolkit/datasets/cards/ in an installed wheel). Read it online in "
+            "the repository's datasets/ folder.")
+    return path.read_text(encoding="utf-8")
