@@ -1,5 +1,6 @@
 """Imaging: medical images as data (DICOM, NIfTI), de-identification, and deep learning on them."""
 
+from .deidentify import deidentify, load_basic_profile, new_uid
 from .dicom_io import (DicomReadError, list_dicom_series, read_dicom_file, read_dicom_series,
                        write_dicom_series)
 from .geometry import resample
@@ -9,4 +10,5 @@ from .window import WINDOW_PRESETS, window
 
 __all__: list[str] = []
 __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
-            "write_dicom_series", "read_nifti", "read_image", "resample", "window", "WINDOW_PRESETS"]
+            "write_dicom_series", "read_nifti", "read_image", "resample", "window", "WINDOW_PRESETS",
+            "deidentify", "load_basic_profile", "new_uid"]
