@@ -327,3 +327,25 @@ def test_plots_return_plotly_figures(tmp_path):
     pcs.attrs["explained_variance_ratio"] = [0.2, 0.1]
     fig = plot_pca(pcs, populations=["YRI", "CEU", "YRI"])
     assert [t.name for t in fig.data] == ["YRI", "CEU"] and "20.0%" in fig.layout.xaxis.title.text
+
+
+def test_risk_by_quantile_and_odds_ratio():
+    from toolkit.genomics import odds_ratio_top_vs_rest, risk_by_quantile
+
+    score = np.arange(20.0)
+    status = np.r_[np.zeros(10), np.zeros(5), np.ones(5)]
+    table = risk_by_quantile(score, status, n_groups=4)
+    assert table["n"].tolist() == [5] * 4 and table["absolute_risk"].tolist() == [0, 0, 0, 1]
+    assert table["relative_risk"].iloc[-1] == pytest.approx(4.0)
+    r = odds_ratio_top_vs_rest(score, np.r_[np.zeros(15), 1, 1, 0, 1, 1], top=0.2)
+    # top 4: 3 cases, 1 control; rest: 1 case, 15 controls -> OR = 3 x 15 / (1 x 1) = 45
+    assert r["odds_ratio"] == pytest.approx(45) and r["ci_low"] < 45 < r["ci_high"]
+    assert (r["risk_top"], r["risk_rest"]) == (0.75, 1 / 16)
+    with pytest.raises(ValueError, match="status must be 0/1"):
+        risk_by_quantile(score, score)
+    with pytest.raises(ValueError, match="same length"):
+        risk_by_quantile(score, status[:5])
+    with pytest.raises(ValueError, match="need at least n_groups=10"):
+        risk_by_quantile(score[:5], status[:5])
+    with pytest.raises(ValueError, match="top must be a fraction"):
+        odds_ratio_top_vs_rest(score, status, top=10)

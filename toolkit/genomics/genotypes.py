@@ -83,11 +83,12 @@ class Genotypes:
 
     def is_missing(self) -> np.ndarray:
         """Boolean (n_variants, n_samples): True where the call is missing."""
-        return (self.calls < 0).any(axis=2)
+        return (self.calls[:, :, 0] < 0) | (self.calls[:, :, 1] < 0)
 
     def dosage(self) -> np.ndarray:
         """ALT allele count per variant and sample (0, 1, 2), float with NaN for missing calls."""
-        d = (self.calls == 1).sum(axis=2).astype(float)
+        d = (self.calls[:, :, 0] == 1).astype(float)
+        d += self.calls[:, :, 1] == 1
         d[self.is_missing()] = np.nan
         return d
 

@@ -9,7 +9,8 @@ import pandas as pd
 from .genotypes import Genotypes
 from .stats import _as_genotypes
 
-__all__ = ["polygenic_score", "clump_and_threshold", "make_trait"]
+__all__ = ["polygenic_score", "clump_and_threshold", "make_trait", "risk_by_quantile",
+           "odds_ratio_top_vs_rest"]
 
 
 def _imputed_dosage(g: Genotypes) -> np.ndarray:
@@ -220,3 +221,84 @@ def make_trait(g, n_causal: int = 100, heritability: float = 0.5, prevalence: fl
     y = liability if prevalence is None else (liability > np.quantile(liability, 1 - prevalence)).astype(float)
     effects = pd.DataFrame({"id": g.variant_ids[causal], "allele": g.alt[causal], "weight": b * factor})
     return pd.Series(y, index=pd.Index(g.samples, name="sample"), name="phenotype"), effects
+
+
+def risk_by_quantile(score, status, n_groups: int = 10) -> pd.DataFrame:
+    """Absolute risk (fraction with the disease) in each score group, lowest to highest.
+
+    The table clinicians need: what fraction of people in the top 10% of a score actually
+    get the disease, compared with the middle or the bottom.
+
+    Parameters
+    ----------
+    score : array or Series (n_people,), e.g. a polygenic score
+    status : array or Series (n_people,) of 0/1 (1 = has the disease)
+    n_groups : int, default 10 (deciles)
+
+    Returns
+    -------
+    DataFrame indexed by group (1 = lowest scores) with ``n``, ``cases``, ``absolute_risk``
+    (fraction 0-1) and ``relative_risk`` (compared with everyone).
+
+    Raises
+    ------
+    ValueError
+        Different lengths, a status that is not 0/1, or fewer people than groups.
+
+    Examples
+    --------
+    >>> risk_by_quantile([1, 2, 3, 4], [0, 0, 1, 1], n_groups=2)["absolute_risk"].tolist()
+    [0.0, 1.0]
+
+    Taught in lesson 03.
+    """
+    score, status = np.asarray(score, dtype=float), np.asarray(status, dtype=float)
+    if score.shape != status.shape:
+        raise ValueError(f"score and status must have the same length; got {len(score)} and {len(status)}")
+    if not np.isin(status, (0, 1)).all():
+        raise ValueError("status must be 0/1 (1 = has the disease); found other values")
+    if len(score) < n_groups:
+        raise ValueError(f"need at least n_groups={n_groups} people; got {len(score)}")
+    group = pd.qcut(pd.Series(score).rank(method="first"), n_groups, labels=range(1, n_groups + 1))
+    table = pd.Series(status).groupby(group, observed=False).agg(n="size", cases="sum")
+    table["absolute_risk"] = table["cases"] / table["n"]
+    table["relative_risk"] = table["absolute_risk"] / status.mean()
+    return table.rename_axis("group")
+
+
+def odds_ratio_top_vs_rest(score, status, top: float = 0.1) -> dict:
+    """Odds ratio of disease for the top ``top`` fraction of scores versus everyone else, with 95% CI.
+
+    The figure often quoted for polygenic scores ("top 10% have 3 times the odds"); read it
+    next to the absolute risks, which may stay low.
+
+    Returns
+    -------
+    dict with ``odds_ratio``, ``ci_low``, ``ci_high`` (Woolf's log method, 0.5 added to every
+    cell when one is zero), ``risk_top`` and ``risk_rest`` (fractions 0-1).
+
+    Raises
+    ------
+    ValueError
+        ``top`` outside (0, 1).
+
+    Examples
+    --------
+    >>> r = odds_ratio_top_vs_rest([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [0, 0, 0, 1, 0, 0, 1, 0, 1, 1], top=0.2)
+    >>> round(r["odds_ratio"], 2), r["risk_top"], round(r["risk_rest"], 2)
+    (13.0, 1.0, 0.25)
+
+    Taught in lesson 03.
+    """
+    if not 0 < top < 1:
+        raise ValueError(f"top must be a fraction between 0 and 1; got {top}")
+    score, status = np.asarray(score, dtype=float), np.asarray(status, dtype=float)
+    is_top = pd.Series(score).rank(method="first", ascending=False).to_numpy() <= round(top * len(score))
+    a, b = status[is_top].sum(), (1 - status[is_top]).sum()
+    c, d = status[~is_top].sum(), (1 - status[~is_top]).sum()
+    if min(a, b, c, d) == 0:
+        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    log_or, se = np.log(a * d / (b * c)), np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return {"odds_ratio": float(np.exp(log_or)), "ci_low": float(np.exp(log_or - 1.96 * se)),
+            "ci_high": float(np.exp(log_or + 1.96 * se)), "risk_top": float(status[is_top].mean()),
+            "risk_rest": float(status[~is_top].mean())}

@@ -38,10 +38,12 @@ def standardized_dosage(g, maf: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     p = allele_frequencies(g).to_numpy()
     minor = np.minimum(p, 1 - p)
     kept = (minor >= maf) & (minor > 0)
-    d = g.dosage()[kept]
+    X = g.dosage()[kept]
     pk = p[kept, None]
-    X = (d - 2 * pk) / np.sqrt(2 * pk * (1 - pk))
-    return np.nan_to_num(X, nan=0.0), kept
+    X -= 2 * pk
+    X /= np.sqrt(2 * pk * (1 - pk))
+    X[np.isnan(X)] = 0.0
+    return X, kept
 
 
 def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
@@ -94,8 +96,12 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
         chunk = g.subset(variants=slice(start, start + 20_000))
         X, kept = standardized_dosage(chunk, maf)
         grm += X.T @ X
-        called = (~chunk.is_missing()[kept]).astype(float)
-        pairs += called.T @ called
+        missing = chunk.is_missing()[kept]
+        if missing.any():  # count, per pair of people, the variants where both have a call
+            called = (~missing).astype(float)
+            pairs += called.T @ called
+        else:
+            pairs += missing.shape[0]
         n_kept += int(kept.sum())
     limit = min(g.n_samples, n_kept) - 1
     if not 1 <= n_components <= limit:
