@@ -56,12 +56,15 @@ def make_population(
     """
     import stdpopsim
 
-    sizes = dict.fromkeys(DEFAULT_SIZES, n_per_population) if isinstance(
-        n_per_population, int) else dict(n_per_population)
+    sizes = dict.fromkeys(DEFAULT_SIZES, int(n_per_population)) if isinstance(
+        n_per_population, (int, np.integer)) else dict(n_per_population)
     unknown = set(sizes) - set(DEFAULT_SIZES)
     if unknown:
         raise ValueError(f"population must be one of {sorted(DEFAULT_SIZES)}; got {sorted(unknown)}")
-    sizes = {k: v for k, v in sizes.items() if v > 0}
+    sizes = {k: int(v) for k, v in sizes.items() if v > 0}
+    if not sizes:
+        raise ValueError(f"n_per_population must be at least 1 for some population; "
+                         f"got {n_per_population!r}")
     species = stdpopsim.get_species("HomSap")
     model = species.get_demographic_model("OutOfAfrica_3G09")
     contig = species.get_contig(length=sequence_length_mb * 1e6, mutation_rate=model.mutation_rate)

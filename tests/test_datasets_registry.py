@@ -1,0 +1,123 @@
+"""The static dataset registry, name errors, and data cards (every dataset has a complete one)."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit import datasets
+from toolkit.datasets import registry
+from toolkit.datasets.registry import CARD_HEADINGS, REGISTRY, card, get_entry, list_datasets
+
+CARDS = Path(__file__).resolve().parents[1] / "datasets"
+NAMES = [e.name for e in REGISTRY]
+
+
+def test_table_columns_and_values():
+    table = list_datasets()
+    assert list(table.columns) == ["name", "modality", "source", "licence", "size",
+                                   "availability", "synthetic"]
+    assert table["name"].is_unique and len(table) == len(REGISTRY)
+    assert set(table["availability"]) == {"offline", "download"}
+    assert table["synthetic"].dtype == bool
+    synthetic = set(table.loc[table["synthetic"], "name"])
+    assert synthetic == {"simulated_population", "radiogenomic_cohort", "variant_table"}
+    offline = set(table.loc[table["availability"] == "offline", "name"])  # as doctor_checks reads it
+    assert {"gse7390", "wdbc", "dicom_examples", "mni152"} <= offline
+
+
+def test_registry_is_static():
+    assert isinstance(REGISTRY, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        REGISTRY[0].name = "other"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        get_entry("clinvar").files[0].url = "http://example.org"
+
+
+def test_unknown_name_suggests_the_closest():
+    with pytest.raises(ValueError, match=r"unknown dataset 'gse7930'\. Did you mean 'gse7390'\?"):
+        get_entry("gse7930")
+    with pytest.raises(ValueError, match=r"Must be one of \[.*'wdbc'.*\]"):
+        datasets.load("no_such_thing")
+    with pytest.raises(ValueError, match="Did you mean 'clinvar'"):
+        datasets.fetch("clinvr")
+    with pytest.raises(ValueError, match="Did you mean 'mni152'"):
+        card("mni125")
+
+
+def test_download_entries_are_pinned():
+    for entry in REGISTRY:
+        if entry.availability == "offline":
+            assert entry.files == () and not entry.manual_steps
+            continue
+        assert entry.files or entry.manual_steps, entry.name
+        for f in entry.files:
+            assert f.url.startswith("https://"), f.url
+            assert f.known_hash is None or re.fullmatch(r"md5:[0-9a-f]{32}", f.known_hash)
+            assert f.known_hash is None or f.checksum_url is None
+    # the value pinned from the medmnist 3.0.2 INFO table
+    assert get_entry("breastmnist").files[0].known_hash == "md5:750601b1f35ba3300ea97c75c52ff8f6"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_loader_is_importable(name):
+    module, function = get_entry(name).loader.split(":")
+    assert callable(getattr(importlib.import_module(module), function))
+
+
+def _sections(text: str) -> dict[str, str]:
+    parts = re.split(r"^## (.+)$", text, flags=re.M)
+    return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts), 2)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_dataset_has_a_complete_card(name):
+    path = CARDS / f"{name}.md"
+    assert path.is_file(), f"datasets/{name}.md is missing"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    sections = _sections(text)
+    required = CARD_HEADINGS + (("Generating model",) if get_entry(name).synthetic else ())
+    missing = [h for h in required if h not in sections]
+    assert not missing, f"datasets/{name}.md lacks ## {missing}"
+    empty = [h for h in required if len(sections[h]) < 10]
+    assert not empty, f"datasets/{name}.md has empty sections {empty}"
+    assert card(name) == text
+    for f in get_entry(name).files:  # the card states every pinned checksum
+        if f.known_hash:
+            assert f.known_hash.split(":")[1] in sections["Checksum"]
+
+
+def test_missing_card_message(monkeypatch):
+    monkeypatch.setattr(registry, "_card_path", lambda name: None)
+    with pytest.raises(FileNotFoundError, match=r"datasets/wdbc\.md"):
+        card("wdbc")
+
+
+def test_load_dispatches_to_simulators():
+    g = datasets.load("simulated_population", n_per_population=3, sequence_length_mb=0.05,
+                      random_state=1)
+    assert g.n_samples == 9
+
+
+def test_import_stays_light():
+    code = ("import sys, toolkit.datasets; print(sorted(m for m in "
+            "('sksurv', 'nilearn', 'pydicom', 'pooch', 'requests') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_make_population_accepts_numpy_int_and_rejects_empty():
+    import numpy as np
+
+    g = datasets.make_population(np.int64(2), sequence_length_mb=0.02, random_state=3)
+    assert g.n_samples == 6
+    with pytest.raises(ValueError, match="at least 1 for some population"):
+        datasets.make_population(0)
+    with pytest.raises(ValueError, match="population must be one of"):
+        datasets.make_population({"XYZ": 3})
