@@ -192,3 +192,22 @@ def test_real_ct_small_in_hu_matches_sitk():
 def test_write_dicom_series_validates_modality(tmp_path):
     with pytest.raises(ValueError, match="modality must be one of 'CT', 'MR'; got 'PET'"):
         write_dicom_series(_volume(), tmp_path, modality="PET")
+
+
+def test_real_ct_series_from_pydicom_matches_sitk():
+    from pathlib import Path
+
+    folder = Path(get_testdata_file("DICOMDIR")).parent / "98892001" / "CT5N"
+    if not folder.is_dir():
+        pytest.skip("pydicom's dicomdirtests are not installed")
+    ours = _assert_agrees_with_sitk(folder)
+    assert ours.shape == (16, 16, 5) and ours.metadata["units"] == "HU"
+
+
+def test_a_series_mixing_orientations_is_refused(tmp_path):
+    paths = write_dicom_series(_volume(), tmp_path)
+    ds = pydicom.dcmread(paths[1])
+    ds.ImageOrientationPatient = [0, 1, 0, 0, 0, -1]
+    ds.save_as(paths[1])
+    with pytest.raises(DicomReadError, match=f"{paths[1].name} has ImageOrientationPatient.*mixes orientations"):
+        read_dicom_series(tmp_path)

@@ -24,6 +24,7 @@ __all__ = ["DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom
            "write_dicom_series"]
 
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0, 1.0])
+DICOMDIR_UID = "1.2.840.10008.1.3.10"
 NON_IMAGE_SOP = {"1.2.840.10008.5.1.4.1.1.481.3": "an RT Structure Set (contours)",
                  "1.2.840.10008.5.1.4.1.1.481.5": "an RT Plan",
                  "1.2.840.10008.5.1.4.1.1.88.11": "a Basic Text SR (structured report)",
@@ -64,9 +65,15 @@ def _headers(folder: Path) -> list:
     headers, skipped = [], []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         try:
-            headers.append(_read_header(path))
+            ds = _read_header(path)
         except DicomReadError:
             skipped.append(path.name)
+            continue
+        meta = getattr(ds, "file_meta", None) or {}
+        if meta.get("MediaStorageSOPClassUID", "") == DICOMDIR_UID:
+            skipped.append(path.name)  # an index of files, not an image
+        else:
+            headers.append(ds)
     if skipped:
         warnings.warn(f"skipped {len(skipped)} non-DICOM file(s) in {folder}: {skipped[:5]}",
                       UserWarning, stacklevel=3)
@@ -128,8 +135,6 @@ def _check_is_image(ds) -> None:
     name = Path(str(ds.filename)).name
     if "ImageOrientationPatient" not in ds or "ImagePositionPatient" not in ds:
         kind = NON_IMAGE_SOP.get(str(ds.get("SOPClassUID", "")), f"a {ds.get('Modality', '?')} object")
-        if "PixelData" not in ds and kind.startswith("a "):
-            kind += " without pixel data"
         raise DicomReadError(f"{name} is {kind}, not a slice of a 3-D image: expected "
                              "ImageOrientationPatient and ImagePositionPatient; found none. "
                              "Read it with pydicom.dcmread() instead.")
