@@ -52,8 +52,12 @@ def load_anatomy(resolution_mm: int) -> dict:
     wm = datasets.load_mni152_wm_mask(resolution=resolution_mm).get_fdata() > 0.5
     spacing = np.abs(np.diag(template.affine)[:3])
     depth_mm = ndimage.distance_transform_edt(brain, sampling=spacing)
+    wm_voxels = np.argwhere(wm & brain)
+    wm_depth = depth_mm[tuple(wm_voxels.T)]
+    order = np.argsort(-wm_depth, kind="stable")
     anatomy = {"t1": (template.get_fdata() * ANATOMY_SCALE).astype(np.float32), "brain": brain,
-               "wm": wm & brain, "depth_mm": depth_mm, "affine": template.affine.copy()}
+               "wm_voxels": wm_voxels[order], "wm_depth_mm": wm_depth[order],
+               "affine": template.affine.copy()}
     for array in anatomy.values():
         array.flags.writeable = False
     return anatomy | {"spacing_mm": tuple(float(s) for s in spacing)}
@@ -69,12 +73,9 @@ def lesion_params(grade: int, mutation: int, anatomy: dict, rng: np.random.Gener
     """Draw one patient's lesion: centre (voxel), radii (mm), texture SD, margin width."""
     radius = LESION["radius_mm_by_grade"][int(grade)] * rng.lognormal(0, LESION["radius_lognormal_sd"])
     radii = radius * rng.uniform(*LESION["axis_ratio_range"], 3)
-    deep = anatomy["wm"] & (anatomy["depth_mm"] >= LESION["min_depth_factor"] * radii.max())
-    candidates = np.argwhere(deep)
-    if len(candidates) == 0:  # very large lesion: use the deepest white-matter voxel
-        depth = np.where(anatomy["wm"], anatomy["depth_mm"], -1)
-        candidates = np.argwhere(depth == depth.max())
-    centre = candidates[rng.integers(len(candidates))]
+    n_deep = np.searchsorted(-anatomy["wm_depth_mm"], -LESION["min_depth_factor"] * radii.max(),
+                             side="right")  # white-matter voxels sorted deepest first
+    centre = anatomy["wm_voxels"][rng.integers(max(n_deep, 1))]
     return {"centre_vox": centre.tolist(), "radius_mm": float(radius), "radii_mm": radii.tolist(),
             "texture_sd": LESION["texture_sd"][int(mutation)],
             "margin_width": LESION["margin_width"][int(mutation)]}
@@ -104,22 +105,28 @@ def insert_lesion(img: np.ndarray, mask: np.ndarray, p: dict, anatomy: dict,
     mask[box] = (labels == keep).astype(np.uint8)  # one connected lesion
 
 
-def apply_scanner(img: np.ndarray, site: str, anatomy: dict, rng: np.random.Generator) -> np.ndarray:
-    """Blur, bias field, intensity scale and Rician noise of one site's scanner."""
+def apply_scanner(img: np.ndarray, site: str, anatomy: dict, rng: np.random.Generator,
+                  out: np.ndarray) -> None:
+    """Blur, bias field, intensity scale and Rician noise of one site's scanner, into ``out``."""
     sc = SCANNERS[site]
     sigma = np.array(sc["blur_fwhm_mm"]) / 2.3548 / np.array(anatomy["spacing_mm"])
     if sigma.max() > 0:
         img = ndimage.gaussian_filter(img, sigma)
     direction = rng.normal(size=3)
-    direction /= np.linalg.norm(direction)
-    ramps = [direction[i] * np.linspace(-1, 1, n, dtype=np.float32) for i, n in enumerate(img.shape)]
-    bias = 1 + sc["bias_amplitude"] * (ramps[0][:, None, None] + ramps[1][None, :, None]
-                                       + ramps[2][None, None, :])
-    img = img * bias * sc["scale"]
-    sd = sc["noise_sd"] * sc["scale"]
-    real = img + sd * rng.standard_normal(img.shape, dtype=np.float32)
-    imag = sd * rng.standard_normal(img.shape, dtype=np.float32)
-    return np.sqrt(real * real + imag * imag).astype(np.float32)
+    direction *= sc["bias_amplitude"] * sc["scale"] / np.linalg.norm(direction)
+    ramps = [d * np.linspace(-1, 1, n, dtype=np.float32) for d, n in zip(direction, img.shape)]
+    img *= (np.float32(sc["scale"]) + ramps[0][:, None, None]) + (ramps[1][None, :, None]
+                                                                + ramps[2][None, None, :])
+    sd = np.float32(sc["noise_sd"] * sc["scale"])
+    real = rng.standard_normal(img.shape, dtype=np.float32)
+    real *= sd
+    real += img
+    real *= real
+    imag = rng.standard_normal(img.shape, dtype=np.float32)
+    imag *= sd
+    imag *= imag
+    real += imag
+    np.sqrt(real, out=out)  # magnitude of signal + complex Gaussian noise: Rician
 
 
 def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence]):
@@ -134,6 +141,6 @@ def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence]):
         img = anatomy["t1"] * np.float32(rng.normal(1, ANATOMY_GAIN_SD))
         p = lesion_params(grade, mutation, anatomy, rng)
         insert_lesion(img, masks[i], p, anatomy, rng)
-        images[i] = apply_scanner(img, site, anatomy, rng)
+        apply_scanner(img, site, anatomy, rng, out=images[i])
         truth.append(p | {"lesion_volume_mm3": float(masks[i].sum() * np.prod(anatomy["spacing_mm"]))})
     return images, masks, truth
