@@ -29,12 +29,23 @@ def neighbour_values(levels: np.ndarray, offset: tuple) -> np.ndarray:
     return out
 
 
+def fft_convolve(a: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Convolution of ``a`` with an odd-sized ``kernel``, same shape as ``a``, zero outside (by FFT)."""
+    from scipy import fft
+
+    shape = [fft.next_fast_len(n + k - 1, real=True) for n, k in zip(a.shape, kernel.shape)]
+    full = fft.irfftn(fft.rfftn(a, shape) * fft.rfftn(kernel, shape), shape)
+    start = [(k - 1) // 2 for k in kernel.shape]
+    return full[tuple(slice(s, s + n) for s, n in zip(start, a.shape))]
+
+
 def plogp(p: np.ndarray) -> np.ndarray:
     """p * log2(p), with 0 * log2(0) = 0."""
     return p * np.log2(np.where(p > 0, p, 1.0))
 
 
-def emphasis_features(matrices: np.ndarray, n_voxels: np.ndarray, names: tuple) -> dict:
+def emphasis_features(matrices: np.ndarray, n_voxels: np.ndarray, names: tuple,
+                      j_values: np.ndarray | None = None) -> dict:
     """The 16 run/zone/dependence features shared by GLRLM, GLSZM, GLDZM and NGLDM.
 
     Parameters
@@ -47,6 +58,8 @@ def emphasis_features(matrices: np.ndarray, n_voxels: np.ndarray, names: tuple) 
         Names for: short, long, low-grey, high-grey, short-low, short-high, long-low, long-high
         emphasis; grey-level non-uniformity (and normalised); j non-uniformity (and normalised);
         percentage; grey-level variance; j variance; j entropy.
+    j_values : ndarray, shape (Nj,), optional
+        The j of each column when the matrix keeps only the sizes that occur (default 1..Nj).
 
     Returns
     -------
@@ -55,7 +68,8 @@ def emphasis_features(matrices: np.ndarray, n_voxels: np.ndarray, names: tuple) 
     m = matrices.astype(float)
     n_s = m.sum(axis=(1, 2))
     i = np.arange(1, m.shape[1] + 1, dtype=float)[:, None]
-    j = np.arange(1, m.shape[2] + 1, dtype=float)[None, :]
+    j = np.arange(1, m.shape[2] + 1) if j_values is None else j_values
+    j = np.asarray(j, dtype=float)[None, :]
     r_i, r_j = m.sum(axis=2), m.sum(axis=1)          # marginal counts per grey level, per j
     p = m / n_s[:, None, None]
     mu_i, mu_j = (p * i).sum(axis=(1, 2)), (p * j).sum(axis=(1, 2))
@@ -116,7 +130,8 @@ def aggregate_directional(per_slice: np.ndarray, through: np.ndarray, features, 
     out = {}
     for suffix, mats in groups.items():
         (mats,) = nonempty(mats)
-        values = mean_features(features(mats)) if len(mats) else dict.fromkeys(symbols, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):     # undefined -> NaN, reported by extract
+            values = mean_features(features(mats)) if len(mats) else dict.fromkeys(symbols, np.nan)
         out.update({f"{name}.{suffix}": values[name] for name in symbols})
     return out
 
@@ -137,6 +152,7 @@ def aggregate_slices(per_slice: np.ndarray, n_slice: np.ndarray, volume: np.ndar
     if "3D" in dimensions and volume is not None:
         groups["3D"] = nonempty(volume[None], np.array([n_volume]))
     for suffix, (mats, counts) in groups.items():
-        values = mean_features(features(mats, counts)) if len(mats) else dict.fromkeys(symbols, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = mean_features(features(mats, counts)) if len(mats) else dict.fromkeys(symbols, np.nan)
         out.update({f"{name}.{suffix}": values[name] for name in symbols})
     return out

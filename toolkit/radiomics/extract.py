@@ -180,7 +180,7 @@ def extract(image, mask, spacing=None, settings: Settings | None = None) -> pd.S
     >>> img = rng.normal(40, 10, (12, 12, 6))
     >>> roi = np.zeros(img.shape, bool); roi[3:9, 3:9, 1:5] = True
     >>> f = extract(img, roi, (1.0, 1.0, 2.0), Settings(bin_size=5))
-    >>> f["morph.approx.vol"], len(f) > 400
+    >>> float(f["morph.approx.vol"]), len(f) > 400      # 6 x 6 x 4 voxels of 2 mm^3
     (288.0, True)
 
     Taught in lesson 11.

@@ -137,8 +137,8 @@ def glcm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "2
     Examples
     --------
     >>> img = np.array([[1, 2], [2, 2]])[:, :, None]
-    >>> glcm_family(img, 2, ("2.5D",))["cm.joint.max.2.5D_merged"]   # 4 pairs x 2 orders
-    0.375
+    >>> glcm_family(img, 2, ("2.5D",))["cm.joint.max.2.5D_merged"]   # 6 of 12 counts are (2, 2)
+    0.5
 
     Taught in lesson 11.
     """

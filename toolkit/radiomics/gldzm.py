@@ -6,6 +6,8 @@ ROI, so that edge voxels have distance 1.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from scipy import ndimage
 
@@ -34,7 +36,7 @@ def edge_distance(mask: np.ndarray, in_plane: bool) -> np.ndarray:
 
     Examples
     --------
-    >>> edge_distance(np.ones((5, 1, 1), bool), in_plane=False)[:, 0, 0].tolist()
+    >>> edge_distance(np.ones((5, 5, 1), bool), in_plane=True)[:, 2, 0].tolist()
     [1, 2, 3, 2, 1]
 
     Taught in lesson 11.
@@ -46,7 +48,7 @@ def edge_distance(mask: np.ndarray, in_plane: bool) -> np.ndarray:
     return ndimage.distance_transform_cdt(padded, metric=metric)[1:-1, 1:-1, 1:-1].astype(int)
 
 
-def gldzm_features(matrices: np.ndarray, n_voxels: np.ndarray) -> dict:
+def gldzm_features(matrices: np.ndarray, n_voxels: np.ndarray, distances: np.ndarray | None = None) -> dict:
     """The 16 IBSI GLDZM features of each distance-zone matrix in a stack.
 
     Examples
@@ -57,7 +59,7 @@ def gldzm_features(matrices: np.ndarray, n_voxels: np.ndarray) -> dict:
 
     Taught in lesson 11.
     """
-    return emphasis_features(matrices, n_voxels, GLDZM_SYMBOLS)
+    return emphasis_features(matrices, n_voxels, GLDZM_SYMBOLS, distances)
 
 
 def gldzm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "2.5D", "3D"),
@@ -87,12 +89,12 @@ def gldzm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "
     out = {}
     if "2D" in dimensions or "2.5D" in dimensions:
         zones = label_zones(levels, True, edge_distance(mask, True))
-        per_slice, _ = zone_matrices(zones, "distance", n_levels, levels.shape[2])
-        out.update(aggregate_slices(per_slice, n_slice, None, 0, gldzm_features, GLDZM_SYMBOLS,
-                                    tuple(d for d in dimensions if d != "3D")))
+        per_slice, dist = zone_matrices(zones, "distance", n_levels, levels.shape[2])
+        out.update(aggregate_slices(per_slice, n_slice, None, 0, partial(gldzm_features, distances=dist),
+                                    GLDZM_SYMBOLS, tuple(d for d in dimensions if d != "3D")))
     if "3D" in dimensions:
         zones = label_zones(levels, False, edge_distance(mask, False))
-        _, volume = zone_matrices(zones, "distance", n_levels, levels.shape[2])
+        volume, dist = zone_matrices(zones, "distance", n_levels)
         out.update(aggregate_slices(volume[None], n_slice[:1], volume, n_slice.sum(),
-                                    gldzm_features, GLDZM_SYMBOLS, ("3D",)))
+                                    partial(gldzm_features, distances=dist), GLDZM_SYMBOLS, ("3D",)))
     return out

@@ -6,6 +6,8 @@ mean a homogeneous tumour.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from scipy import ndimage
 
@@ -39,8 +41,8 @@ def label_zones(levels: np.ndarray, in_plane: bool, distance: np.ndarray | None 
     --------
     >>> img = np.array([[1, 1, 2], [2, 0, 2]])[:, :, None]
     >>> z = label_zones(img, in_plane=True)
-    >>> z["level"].tolist(), z["size"].tolist()   # 2s at (0,2),(1,2) touch, (1,0) touches (0,1)? no
-    ([1, 2], [2, 3])
+    >>> z["level"].tolist(), z["size"].tolist()   # the 2 at x=1, y=0 touches no other 2
+    ([1, 2, 2], [2, 2, 1])
 
     Taught in lesson 11.
     """
@@ -49,32 +51,42 @@ def label_zones(levels: np.ndarray, in_plane: bool, distance: np.ndarray | None 
         structure[:, :, [0, 2]] = False
     z_index = np.broadcast_to(np.arange(levels.shape[2]), levels.shape)
     parts = {"level": [], "size": [], "slice": [], "distance": []}
-    for grey in np.unique(levels[levels > 0]):
-        labels, n = ndimage.label(levels == grey, structure)
+    for grey, box in enumerate(ndimage.find_objects(levels), start=1):   # box: where level occurs
+        if box is None:
+            continue
+        labels, n = ndimage.label(levels[box] == grey, structure)
         flat = labels.ravel()
         inside = flat > 0
         parts["level"].append(np.full(n, grey))
         parts["size"].append(np.bincount(flat[inside], minlength=n + 1)[1:])
         zone_slice = np.zeros(n + 1, int)
-        zone_slice[flat[inside]] = z_index.ravel()[inside]       # every voxel of a zone: same slice
+        zone_slice[flat[inside]] = z_index[box].ravel()[inside]   # every voxel of a zone: same slice
         parts["slice"].append(zone_slice[1:])
         if distance is not None:
-            parts["distance"].append(ndimage.minimum(distance, labels, np.arange(1, n + 1)))
+            nearest = np.full(n + 1, np.iinfo(np.int64).max)
+            np.minimum.at(nearest, flat[inside], distance[box].ravel()[inside])   # closest voxel
+            parts["distance"].append(nearest[1:])
     return {k: np.concatenate(v).astype(int) if v else np.zeros(0, int)
             for k, v in parts.items() if k != "distance" or distance is not None}
 
 
-def zone_matrices(zones: dict, column: str, n_levels: int, n_slices: int) -> tuple:
-    """Per-slice and whole-volume count matrices of zones by grey level and ``column`` (size/distance)."""
-    n_j = int(zones[column].max()) if len(zones[column]) else 1
-    index = (zones["level"] - 1) * n_j + zones[column] - 1
-    volume = np.bincount(index, minlength=n_levels * n_j).reshape(n_levels, n_j)
-    per_slice = np.bincount(index + zones["slice"] * n_levels * n_j,
-                            minlength=n_slices * n_levels * n_j).reshape(n_slices, n_levels, n_j)
-    return per_slice, volume
+def zone_matrices(zones: dict, column: str, n_levels: int, n_slices: int | None = None) -> tuple:
+    """Count zones by grey level and ``column`` ("size" or "distance").
+
+    Only the sizes that occur get a column (zone sizes run into the thousands), so the result
+    is ``(matrix, j_values)``: matrix of shape (Ng, n_j), or (n_slices, Ng, n_j) per slice.
+    """
+    j_values, column_index = np.unique(zones[column], return_inverse=True)
+    n_j = max(len(j_values), 1)
+    index = (zones["level"] - 1) * n_j + column_index
+    if n_slices is None:
+        return np.bincount(index, minlength=n_levels * n_j).reshape(n_levels, n_j), j_values
+    index = index + zones["slice"] * n_levels * n_j
+    counts = np.bincount(index, minlength=n_slices * n_levels * n_j)
+    return counts.reshape(n_slices, n_levels, n_j), j_values
 
 
-def glszm_features(matrices: np.ndarray, n_voxels: np.ndarray) -> dict:
+def glszm_features(matrices: np.ndarray, n_voxels: np.ndarray, sizes: np.ndarray | None = None) -> dict:
     """The 16 IBSI GLSZM features of each size-zone matrix in a stack.
 
     Examples
@@ -85,7 +97,7 @@ def glszm_features(matrices: np.ndarray, n_voxels: np.ndarray) -> dict:
 
     Taught in lesson 11.
     """
-    return emphasis_features(matrices, n_voxels, GLSZM_SYMBOLS)
+    return emphasis_features(matrices, n_voxels, GLSZM_SYMBOLS, sizes)
 
 
 def glszm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "2.5D", "3D")) -> dict:
@@ -102,11 +114,11 @@ def glszm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "
     n_slice = (levels > 0).sum(axis=(0, 1))
     out = {}
     if "2D" in dimensions or "2.5D" in dimensions:
-        per_slice, _ = zone_matrices(label_zones(levels, True), "size", n_levels, levels.shape[2])
-        out.update(aggregate_slices(per_slice, n_slice, None, 0, glszm_features, GLSZM_SYMBOLS,
-                                    tuple(d for d in dimensions if d != "3D")))
+        per_slice, sizes = zone_matrices(label_zones(levels, True), "size", n_levels, levels.shape[2])
+        out.update(aggregate_slices(per_slice, n_slice, None, 0, partial(glszm_features, sizes=sizes),
+                                    GLSZM_SYMBOLS, tuple(d for d in dimensions if d != "3D")))
     if "3D" in dimensions:
-        _, volume = zone_matrices(label_zones(levels, False), "size", n_levels, levels.shape[2])
+        volume, sizes = zone_matrices(label_zones(levels, False), "size", n_levels)
         out.update(aggregate_slices(volume[None], n_slice[:1], volume, n_slice.sum(),
-                                    glszm_features, GLSZM_SYMBOLS, ("3D",)))
+                                    partial(glszm_features, sizes=sizes), GLSZM_SYMBOLS, ("3D",)))
     return out

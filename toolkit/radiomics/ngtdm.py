@@ -116,7 +116,8 @@ def ngtdm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "
         groups["3D"] = (s.sum(axis=0)[None], n.sum(axis=0)[None])
     for suffix, (s, n) in groups.items():
         ok = n.sum(axis=1) > 0
-        feats = ngtdm_features(s[ok], n[ok])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            feats = ngtdm_features(s[ok], n[ok])
         for name in NGTDM_SYMBOLS:
             out[f"{name}.{suffix}"] = float(np.mean(feats[name])) if ok.any() else np.nan
     return out
