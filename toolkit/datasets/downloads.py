@@ -73,7 +73,7 @@ def _retrieve(url: str, known_hash: str | None, filename: str, folder: Path) -> 
     except (requests.RequestException, OSError) as exc:
         reason = type(exc).__name__
         raise DatasetDownloadError(
-            f"could not download {filename} from {url} ({reason}: are you offline?). "
+            f"could not download {filename} from {url} ({reason}: offline or connection lost?). "
             f"Download it by hand from that address and put it at {folder / filename}, "
             f"or ask your instructor for the classroom copy ($TOOLKIT_SHARED_DATA).") from None
 
@@ -135,7 +135,6 @@ def fetch_file(remote: RemoteFile, dataset: str, data_dir: str | os.PathLike | N
     if local is not None:
         return local
     known_hash = _publisher_hash(remote, folder, download=True)
-    print(f"Downloading {remote.filename} for {dataset!r} from {remote.url} into {folder}")
     path = Path(_retrieve(remote.url, known_hash, remote.filename, folder))
     if known_hash is None:
         import pooch
@@ -161,7 +160,8 @@ def _manual_folder(entry: DatasetEntry, data_dir) -> Path:
 def fetch(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
     """Download dataset ``name`` once into the cache and return ``{file name: path}``.
 
-    Announces source and destination, shows a progress bar and verifies every checksum.
+    pooch announces source and destination, shows a progress bar (tqdm) and the toolkit
+    verifies every checksum.
     The shared classroom folder ``$TOOLKIT_SHARED_DATA`` is checked first.
 
     Examples

@@ -152,8 +152,8 @@ def load_dicom_examples(read: bool = False):
     for short, filename in DICOM_EXAMPLES.items():
         path = get_testdata_file(filename, download=False)
         if path is None:
-            raise FileNotFoundError(f"{filename} is missing from pydicom's package data; "
-                                    "reinstall pydicom>=3.0 (pip install --force-reinstall pydicom)")
+            raise FileNotFoundError(f"{filename} is missing from pydicom's package data; reinstall "
+                                    "pydicom>=3.0 (pip install --force-reinstall pydicom)")
         # rtstruct.dcm has no File Meta header (a legacy, non-conformant file): force=True
         files[short] = pydicom.dcmread(path, force=short == "rt_struct") if read else path
     return _bunch(files=files, description=card("dicom_examples"))

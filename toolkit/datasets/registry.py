@@ -167,8 +167,9 @@ def _card_path(name: str) -> Path | None:
 def card(name: str) -> str:
     """The data card of ``name`` (Markdown): content, source, citation, licence, limits.
 
-    Cards live in the repository's ``datasets/`` folder; an installed wheel may ship copies
-    in ``toolkit/datasets/cards/``.
+    Cards live in the repository's ``datasets/`` folder (found from a checkout or an editable
+    install); a wheel may ship copies in ``toolkit/datasets/cards/``. Without either, a short
+    summary from the registry is returned, saying where the full card is.
 
     Examples
     --------
@@ -177,11 +178,10 @@ def card(name: str) -> str:
 
     Taught in lesson 00.
     """
-    get_entry(name)
+    entry = get_entry(name)
     path = _card_path(name)
-    if path is None:
-        raise FileNotFoundError(
-            f"the data card for {name!r} is missing: expected datasets/{name}.md in the toolkit "
-            "repository (or toolkit/datasets/cards/ in an installed wheel). Read it online in "
-            "the repository's datasets/ folder.")
-    return path.read_text(encoding="utf-8")
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    return (f"# {name}\n\nThe full card is datasets/{name}.md in the toolkit repository; it is "
+            f"not installed here.\n\n## Source\n\n{entry.source}\n\n## Licence\n\n"
+            f"{entry.licence}\n\n## Size\n\n{entry.size}\n")
