@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import toolkit.datasets.downloads as fetch_mod
+from toolkit import datasets
 from toolkit.datasets import (DatasetChecksumError, DatasetDownloadError,
                               DatasetNotDownloadedError, fetch, load, load_medmnist)
 from toolkit.datasets.registry import RemoteFile, get_entry
@@ -181,6 +182,8 @@ def test_fetch_then_load_medmnist_through_registry(server, tmp_path, monkeypatch
     assert paths["breastmnist.npz"].parent == tmp_path / "c" / "breastmnist"
     b = load("breastmnist", split="test", data_dir=tmp_path / "c")
     assert b.data.shape == (3, 28, 28) and b.target.shape == (3,)
+    X, y = datasets.load_breastmnist("train", data_dir=tmp_path / "c", return_X_y=True)
+    assert X.shape == (6, 28, 28) and y.ndim == 1
     with pytest.raises(ValueError, match="split must be one of"):
         load_medmnist("breastmnist", split="validation", data_dir=tmp_path / "c")
 

@@ -17,7 +17,8 @@ from .registry import card, get_entry
 
 __all__ = ["load", "load_gse7390", "load_wdbc", "load_dicom_examples", "load_mni152",
            "load_thousand_genomes_chr22", "load_clinvar", "load_medmnist",
-           "load_nsclc_radiogenomics", "DICOM_EXAMPLES"]
+           "load_nsclc_radiogenomics", "load_pneumoniamnist", "load_breastmnist",
+           "load_dermamnist", "DICOM_EXAMPLES"]
 
 DICOM_EXAMPLES = {  # short name -> file shipped in pydicom's wheel (pydicom/data/test_files)
     "ct": "CT_small.dcm", "mr": "MR_small.dcm", "seg_liver": "liver_1frame.dcm",
@@ -273,3 +274,21 @@ def load_nsclc_radiogenomics(data_dir: str | os.PathLike | None = None):
     folder = locate("nsclc_radiogenomics", data_dir)["nsclc_radiogenomics"]
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     return _bunch(folder=folder, files=files, description=card("nsclc_radiogenomics"))
+
+
+def load_pneumoniamnist(split: str = "train", data_dir=None, download: bool = False,
+                        return_X_y: bool = False):
+    """PneumoniaMNIST (paediatric chest X-rays, 0 = normal, 1 = pneumonia). Lesson 09."""
+    return load_medmnist("pneumoniamnist", split, data_dir, download, return_X_y)
+
+
+def load_breastmnist(split: str = "train", data_dir=None, download: bool = False,
+                     return_X_y: bool = False):
+    """BreastMNIST (breast ultrasound, 0 = malignant, 1 = normal or benign). Lesson 09."""
+    return load_medmnist("breastmnist", split, data_dir, download, return_X_y)
+
+
+def load_dermamnist(split: str = "train", data_dir=None, download: bool = False,
+                    return_X_y: bool = False):
+    """DermaMNIST (dermatoscopy, 7 classes, CC BY-NC 4.0). Lesson 16."""
+    return load_medmnist("dermamnist", split, data_dir, download, return_X_y)
