@@ -259,3 +259,9 @@ def test_synthetic_cohort_dicom_is_clean(tmp_path):
     for path in originals:
         cleaned = pydicom.dcmread(tmp_path / "deid" / path.relative_to(dicom_root))
         _assert_profile_applied(pydicom.dcmread(path), cleaned, path.name)
+    from toolkit.imaging import to_canonical
+
+    first = cohort.clinical.index[0]  # the de-identified series still holds the same image
+    volume = to_canonical(read_dicom_series(tmp_path / "deid" / first))
+    np.testing.assert_allclose(volume.affine, cohort.affine, atol=1e-3)
+    np.testing.assert_allclose(volume.array, cohort.images[0], atol=0.006)  # RescaleSlope 0.01

@@ -117,3 +117,16 @@ def test_widget_viewer_redraws_when_sliders_move():
     np.testing.assert_array_equal(fig.data[0].z, v.array[:, :, 1].T)
     axis_w.value = 0
     assert index_w.max == 2 and np.shape(fig.data[0].z) == (5, 4)
+
+
+def test_to_canonical_flips_axes_without_moving_voxels():
+    from toolkit.imaging import to_canonical
+
+    affine = np.array([[-2.0, 0, 0, 10], [0, 0, 3.0, -5], [0, -1.5, 0, 7], [0, 0, 0, 1]])
+    v = Volume(np.random.default_rng(0).normal(size=(4, 5, 6)), affine)
+    c = to_canonical(v)
+    assert c.shape == (4, 6, 5) and np.all(np.diag(c.affine)[:3] > 0)
+    for ijk in [(0, 0, 0), (3, 4, 5), (1, 2, 3)]:  # each voxel keeps its value at its position
+        xyz = v.world_coordinates(ijk)
+        new_ijk = np.round(np.linalg.solve(c.affine[:3, :3], xyz - c.affine[:3, 3])).astype(int)
+        assert c.array[tuple(new_ijk)] == v.array[ijk]

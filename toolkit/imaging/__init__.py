@@ -3,7 +3,7 @@
 from .deidentify import deidentify, load_basic_profile, new_uid
 from .dicom_io import (DicomReadError, list_dicom_series, read_dicom_file, read_dicom_series,
                        write_dicom_series)
-from .geometry import resample
+from .geometry import resample, to_canonical
 from .nifti import read_image, read_nifti
 from .volume import Volume
 from .viewer import show_slices
@@ -12,4 +12,5 @@ from .window import WINDOW_PRESETS, window
 __all__: list[str] = []
 __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
             "write_dicom_series", "read_nifti", "read_image", "resample", "window", "WINDOW_PRESETS",
-            "deidentify", "load_basic_profile", "new_uid", "show_slices"]
+            "deidentify", "load_basic_profile", "new_uid", "show_slices",
+            "to_canonical"]
