@@ -104,6 +104,8 @@ def test_load_dispatches_to_simulators():
     g = datasets.load("simulated_population", n_per_population=3, sequence_length_mb=0.05,
                       random_state=1)
     assert g.n_samples == 9
+    table = datasets.load("variant_table", n_variants=40, random_state=0)
+    assert len(table.frame) == 40
 
 
 def test_import_stays_light():

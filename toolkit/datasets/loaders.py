@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -20,12 +21,12 @@ __all__ = ["load", "load_gse7390", "load_wdbc", "load_dicom_examples", "load_mni
            "load_nsclc_radiogenomics", "load_pneumoniamnist", "load_breastmnist",
            "load_dermamnist", "DICOM_EXAMPLES"]
 
-DICOM_EXAMPLES = {  # short name -> file shipped in pydicom's wheel (pydicom/data/test_files)
+DICOM_EXAMPLES = MappingProxyType({  # short name -> file in pydicom's wheel (data/test_files)
     "ct": "CT_small.dcm", "mr": "MR_small.dcm", "seg_liver": "liver_1frame.dcm",
     "rt_struct": "rtstruct.dcm", "rt_dose": "rtdose.dcm", "rt_plan": "rtplan.dcm",
     "us_rgb": "examples_rgb_color.dcm", "mr_overlay": "examples_overlay.dcm",
     "ecg": "waveform_ecg.dcm",
-}
+})
 
 
 def _bunch(**kwargs):
