@@ -29,7 +29,7 @@ LESION = {
     "radius_lognormal_sd": 0.15,
     "axis_ratio_range": [0.8, 1.25],
     "irregularity": 0.15,                # relative radius wobble (smooth noise SD)
-    "mean_intensity": 45.0,              # a.u., hypointense vs white matter (~90)
+    "mean_intensity": 45.0,              # a.u., hypointense vs white matter (~77)
     "texture_sd": {0: 4.0, 1: 12.0},     # by mutation: heterogeneity
     "texture_smoothing_vox": 0.7,
     "margin_width": {0: 0.04, 1: 0.20},  # by mutation: small = sharp margin
