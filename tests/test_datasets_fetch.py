@@ -201,3 +201,16 @@ def test_manual_collection_explains_steps(tmp_path):
 def test_offline_dataset_needs_no_fetch():
     with pytest.raises(ValueError, match="needs no download"):
         fetch("wdbc")
+
+
+def test_bad_checksum_file_in_shared_folder_is_not_touched(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    (shared / "demo").mkdir(parents=True)
+    (shared / "demo" / "v.vcf.gz").write_bytes(PAYLOAD)
+    (shared / "demo" / "v.vcf.gz.md5").write_text("not a checksum\n")
+    monkeypatch.setenv("TOOLKIT_SHARED_DATA", str(shared))
+    remote = RemoteFile("v.vcf.gz", "http://127.0.0.1:9/v.vcf.gz",
+                        checksum_url="http://127.0.0.1:9/v.vcf.gz.md5")
+    with pytest.raises(DatasetChecksumError, match="holds no MD5; ask your instructor"):
+        fetch_mod.fetch_file(remote, "demo", tmp_path / "user")
+    assert (shared / "demo" / "v.vcf.gz.md5").exists()

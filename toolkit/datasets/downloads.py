@@ -40,7 +40,8 @@ def _hash_ok(path: Path, known_hash: str | None) -> bool:
         known_hash.split(":")[-1].lower()
 
 
-def _publisher_hash(remote: RemoteFile, folder: Path, download: bool) -> str | None:
+def _publisher_hash(remote: RemoteFile, folder: Path, download: bool,
+                    shared_folder: bool = False) -> str | None:
     """The MD5 from the publisher's checksum file (downloaded next to the data file)."""
     if remote.checksum_url is None:
         return remote.known_hash
@@ -52,6 +53,8 @@ def _publisher_hash(remote: RemoteFile, folder: Path, download: bool) -> str | N
         path = Path(_retrieve(remote.checksum_url, None, name, folder))
     match = re.search(r"\b[0-9a-fA-F]{32}\b", path.read_text(errors="replace"))
     if match is None:
+        if shared_folder:
+            raise DatasetChecksumError(f"{path} holds no MD5; ask your instructor to fix it.")
         path.unlink()
         raise DatasetChecksumError(f"the checksum file {remote.checksum_url} holds no MD5; "
                                    "it was deleted. Try again later or download by hand.")
@@ -85,7 +88,7 @@ def _local_copy(remote: RemoteFile, dataset: str, folder: Path) -> Path | None:
     shared_root = get_shared_data_dir()
     if shared_root is not None and (shared_root / dataset / remote.filename).is_file():
         shared = shared_root / dataset / remote.filename
-        known = _publisher_hash(remote, shared.parent, download=False) or remote.known_hash
+        known = _publisher_hash(remote, shared.parent, download=False, shared_folder=True)
         if _hash_ok(shared, known):
             return shared
         warnings.warn(f"ignoring {shared}: its checksum is not {known}", stacklevel=3)
