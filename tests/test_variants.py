@@ -60,3 +60,14 @@ def test_no_label_noise_gives_truth():
 def test_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_variant_table(**{"n_variants": 100, **kwargs})
+
+
+def test_data_card_has_every_heading_and_the_checksum():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "datasets" / "variant_table.md").read_text()
+    headings = {line[3:].strip() for line in text.splitlines() if line.startswith("## ")}
+    required = {"Content", "Source", "Citation", "Licence", "Version", "Size", "Checksum", "Cohort",
+                "How the toolkit obtains it", "Known biases and limits", "Intended teaching use",
+                "Generating model"}
+    assert required <= headings, f"missing headings: {sorted(required - headings)}"
+    assert "64121d5cd56a7f848fae68a60542f10578f86480f6270746019a6cce6e2ed9cc" in text
