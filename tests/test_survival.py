@@ -26,6 +26,8 @@ def test_c_index_ci():
     assert r.value == pytest.approx(c_index(EVENT, TIME, RISK))
     assert 0.5 < r.lower < r.value < r.upper < 1
     assert r == c_index_ci(EVENT, TIME, RISK, n_boot=300, random_state=1)
+    with pytest.raises(ValueError, match="ci must be a fraction"):
+        c_index_ci(EVENT, TIME, RISK, ci=95)
 
 
 @pytest.mark.parametrize("args, match", [(([1, 0], [1.0], [0.1, 0.2]), "one value per patient"),
