@@ -198,7 +198,28 @@ def _ground_truth(seed, size, n, model, preset, anatomy, gen_truth, latent, lesi
                                                   for k, v in _img.LESION.items()},
         "anatomy": {"template": "MNI152 2009 (nilearn package data)",
                     "scale_au": _img.ANATOMY_SCALE, "gain_sd": _img.ANATOMY_GAIN_SD},
-        "causal_graph": CAUSAL_GRAPH, "per_patient": per_patient,
+        "causal_graph": CAUSAL_GRAPH, "true_effects": _true_effects(model),
+        "per_patient": per_patient,
+    }
+
+
+def _true_effects(model: dict) -> dict:
+    """The effects a lesson can try to recover, on the scale analysts report them."""
+    hr = model["survival"]["log_hr"]
+    return {
+        "mutation_odds_ratio_per_sd_liability": float(np.exp(model["mutation"]["b_liability"])),
+        "hazard_ratio": {k: float(np.exp(v)) for k, v in hr.items()},
+        "hazard_ratio_treatment_in_carriers": float(np.exp(hr["treatment"]
+                                                           + hr["treatment_x_mutation"])),
+        "hazard_ratio_treatment_in_non_carriers": float(np.exp(hr["treatment"])),
+        "lesion_texture_sd_au": {"mutation_0": _img.LESION["texture_sd"][0],
+                                 "mutation_1": _img.LESION["texture_sd"][1]},
+        "lesion_margin_width": {"mutation_0": _img.LESION["margin_width"][0],
+                                "mutation_1": _img.LESION["margin_width"][1]},
+        "lesion_radius_mm_by_grade": {str(g): r for g, r in
+                                      _img.LESION["radius_mm_by_grade"].items()},
+        "site_intensity_scale": {s: v["scale"] for s, v in _img.SCANNERS.items()},
+        "site_noise_sd_au": {s: v["noise_sd"] * v["scale"] for s, v in _img.SCANNERS.items()},
     }
 
 
