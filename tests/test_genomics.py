@@ -349,3 +349,19 @@ def test_risk_by_quantile_and_odds_ratio():
         risk_by_quantile(score[:5], status[:5])
     with pytest.raises(ValueError, match="top must be a fraction"):
         odds_ratio_top_vs_rest(score, status, top=10)
+
+
+def test_r2_by_group():
+    from toolkit.genomics import r2_by_group
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=400)
+    y = np.r_[x[:200] + rng.normal(size=200), rng.normal(size=200)]  # related in A, not in B
+    table = r2_by_group(x, y, groups=["A"] * 200 + ["B"] * 200)
+    assert table.loc["A", "r2"] == pytest.approx(np.corrcoef(x[:200], y[:200])[0, 1] ** 2)
+    assert table.loc["A", "ci_low"] < table.loc["A", "r2"] < table.loc["A", "ci_high"]
+    assert table.loc["B", "ci_low"] == 0 and table.loc["B", "r2"] < 0.05
+    with pytest.raises(ValueError, match="same length"):
+        r2_by_group(x, y[:10])
+    with pytest.raises(ValueError, match="group 'C' has 2 people"):
+        r2_by_group(x[:6], y[:6], groups=["A"] * 4 + ["C"] * 2)

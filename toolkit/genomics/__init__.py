@@ -7,7 +7,7 @@ from .stats import (allele_frequencies, call_rate, filter_variants, genotype_cou
 from .structure import pca, standardized_dosage
 from .association import align_to_samples, genomic_inflation, gwas
 from .prs import (clump_and_threshold, make_trait, odds_ratio_top_vs_rest, polygenic_score,
-                  risk_by_quantile)
+                  r2_by_group, risk_by_quantile)
 from .plots import plot_manhattan, plot_pca, plot_qq
 from . import pharmacogenomics
 from .pharmacogenomics import diplotype_to_phenotype, recommend_clopidogrel, simulate_star_alleles
@@ -16,7 +16,7 @@ __all__ = ["Genotypes", "write_vcf", "read_vcf", "VCFFormatError", "allele_frequ
            "call_rate", "filter_variants", "genotype_counts", "hwe_exact",
            "minor_allele_frequencies", "pca", "standardized_dosage", "align_to_samples",
            "genomic_inflation", "gwas", "clump_and_threshold", "make_trait", "polygenic_score",
-           "risk_by_quantile", "odds_ratio_top_vs_rest",
+           "risk_by_quantile", "odds_ratio_top_vs_rest", "r2_by_group",
            "plot_manhattan", "plot_pca", "plot_qq"]
 __all__ += ["pharmacogenomics", "diplotype_to_phenotype", "recommend_clopidogrel",
             "simulate_star_alleles"]

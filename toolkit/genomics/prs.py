@@ -10,7 +10,7 @@ from .genotypes import Genotypes
 from .stats import _as_genotypes
 
 __all__ = ["polygenic_score", "clump_and_threshold", "make_trait", "risk_by_quantile",
-           "odds_ratio_top_vs_rest"]
+           "odds_ratio_top_vs_rest", "r2_by_group"]
 
 
 def _imputed_dosage(g: Genotypes) -> np.ndarray:
@@ -302,3 +302,51 @@ def odds_ratio_top_vs_rest(score, status, top: float = 0.1) -> dict:
     return {"odds_ratio": float(np.exp(log_or)), "ci_low": float(np.exp(log_or - 1.96 * se)),
             "ci_high": float(np.exp(log_or + 1.96 * se)), "risk_top": float(status[is_top].mean()),
             "risk_rest": float(status[~is_top].mean())}
+
+
+def r2_by_group(score, phenotype, groups=None) -> pd.DataFrame:
+    """Prediction accuracy of a score: squared correlation with the trait (R²), per group, with 95% CI.
+
+    Compare R² of the same polygenic score in people of different ancestry to see how well it
+    transfers (portability).
+
+    Parameters
+    ----------
+    score, phenotype : arrays or Series of the same length (n_people,)
+    groups : array or Series (n_people,), optional
+        e.g. each person's population; None = everyone together (group "all").
+
+    Returns
+    -------
+    DataFrame indexed by group with ``n``, ``r2`` and its 95% CI ``ci_low``, ``ci_high``
+    (Fisher's z interval for the correlation r, squared; ci_low = 0 when the r interval spans 0).
+
+    Raises
+    ------
+    ValueError
+        Different lengths, or a group with fewer than 4 people.
+
+    Examples
+    --------
+    >>> r2_by_group([1, 2, 3, 4, 5, 6], [1.1, 1.9, 3.2, 3.9, 5.1, 6.0]).round(3)
+         n     r2  ci_low  ci_high
+    all  6  0.996    0.96      1.0
+
+    Taught in lesson 03.
+    """
+    score, phenotype = np.asarray(score, dtype=float), np.asarray(phenotype, dtype=float)
+    groups = np.full(len(score), "all") if groups is None else np.asarray(groups, dtype=str)
+    if not len(score) == len(phenotype) == len(groups):
+        raise ValueError(f"score, phenotype and groups must have the same length; got "
+                         f"{len(score)}, {len(phenotype)} and {len(groups)}")
+    rows = {}
+    for name in dict.fromkeys(groups):
+        m = groups == name
+        if m.sum() < 4:
+            raise ValueError(f"group {name!r} has {int(m.sum())} people; need at least 4 for an R² with a CI")
+        r = np.corrcoef(score[m], phenotype[m])[0, 1]
+        half = 1.96 / np.sqrt(m.sum() - 3)
+        lo, hi = np.tanh(np.arctanh(np.clip(r, -0.999999, 0.999999)) + np.array([-half, half]))
+        low, high = (0.0, max(lo ** 2, hi ** 2)) if lo < 0 < hi else sorted((lo ** 2, hi ** 2))
+        rows[name] = {"n": int(m.sum()), "r2": r ** 2, "ci_low": low, "ci_high": high}
+    return pd.DataFrame.from_dict(rows, orient="index")
