@@ -343,10 +343,10 @@ def r2_by_group(score, phenotype, groups=None) -> pd.DataFrame:
     for name in dict.fromkeys(groups):
         m = groups == name
         if m.sum() < 4:
-            raise ValueError(f"group {name!r} has {int(m.sum())} people; need at least 4 for an R² with a CI")
+            raise ValueError(f"group {str(name)!r} has {int(m.sum())} people; need at least 4 for an R² with a CI")
         r = np.corrcoef(score[m], phenotype[m])[0, 1]
         half = 1.96 / np.sqrt(m.sum() - 3)
         lo, hi = np.tanh(np.arctanh(np.clip(r, -0.999999, 0.999999)) + np.array([-half, half]))
         low, high = (0.0, max(lo ** 2, hi ** 2)) if lo < 0 < hi else sorted((lo ** 2, hi ** 2))
-        rows[name] = {"n": int(m.sum()), "r2": r ** 2, "ci_low": low, "ci_high": high}
+        rows[str(name)] = {"n": int(m.sum()), "r2": r ** 2, "ci_low": low, "ci_high": high}
     return pd.DataFrame.from_dict(rows, orient="index")
