@@ -8,7 +8,6 @@ is documented in ``datasets/radiogenomic_cohort.md`` and returned in ``ground_tr
 from __future__ import annotations
 
 import copy
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
