@@ -14,7 +14,7 @@ def _save(fig, output_file):
 
 
 def plot_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = "Manhattan plot",
-                   output_file=None):
+                   highlight=None, output_file=None):
     """Manhattan plot: -log10(p) of every variant against its position (a plotly Figure).
 
     Peaks that cross the dashed line (genome-wide significance, default p = 5e-8) are the
@@ -25,6 +25,8 @@ def plot_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = 
     results : DataFrame from `gwas` (index = variant id; columns ``chrom``, ``pos``, ``p``).
     threshold : float, default 5e-8
     title : str
+    highlight : list of variant ids, optional
+        Marked with red rings, e.g. the true causal variants of a simulated trait.
     output_file : str or Path, optional
         Also save as a self-contained HTML file.
 
@@ -49,6 +51,12 @@ def plot_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = 
             x=part["pos"] / 1e6, y=-np.log10(part["p"].clip(lower=1e-300)), mode="markers",
             marker={"size": 4}, name=f"chr{chrom}", text=part.index,
             hovertemplate="%{text}<br>%{x:.3f} Mb<br>-log10 p = %{y:.2f}<extra></extra>"))
+    if highlight is not None:
+        part = results.loc[results.index.isin(list(highlight))]
+        fig.add_trace(go.Scattergl(
+            x=part["pos"] / 1e6, y=-np.log10(part["p"].clip(lower=1e-300)), mode="markers",
+            marker={"size": 10, "color": "rgba(0,0,0,0)", "line": {"color": "red", "width": 2}},
+            name="highlighted", text=part.index, hovertemplate="%{text} (highlighted)<extra></extra>"))
     fig.add_hline(y=-np.log10(threshold), line_dash="dash", line_color="red")
     fig.update_layout(title=title, xaxis_title="position (Mb)", yaxis_title="-log10(p)",
                       showlegend=False)
