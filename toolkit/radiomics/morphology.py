@@ -132,8 +132,9 @@ def morphology(mask: np.ndarray, spacing_mm: tuple, image: np.ndarray | None = N
     area = 0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1).sum()
     volume = abs(np.einsum("ij,ij->i", a, np.cross(b, c)).sum()) / 6
     positions = np.argwhere(mask) * spacing
-    eig = np.sort(np.linalg.eigvalsh(np.cov(positions.T)))[::-1]   # major, minor, least
-    eig = np.maximum(eig, 0)
+    eig = np.zeros(3)                                           # a single voxel has no axes
+    if len(positions) > 1:
+        eig = np.maximum(np.sort(np.linalg.eigvalsh(np.cov(positions.T)))[::-1], 0)   # major..least
     hull = spatial.ConvexHull(verts) if len(verts) > 3 else None
     hull_points = verts[hull.vertices]
     extent = verts.max(axis=0) - verts.min(axis=0)
