@@ -148,6 +148,15 @@ def test_truncated_file_is_named_in_the_error(tmp_path):
         read_dicom_file(get_testdata_file("MR_truncated.dcm"))
 
 
+def test_missing_pixel_spacing_is_named(tmp_path):
+    paths = write_dicom_series(_volume(), tmp_path)
+    ds = pydicom.dcmread(paths[0])
+    del ds.PixelSpacing
+    ds.save_as(paths[0])
+    with pytest.raises(DicomReadError, match=f"{paths[0].name} has no PixelSpacing"):
+        read_dicom_series(tmp_path)
+
+
 def test_missing_pixel_data_is_named(tmp_path):
     paths = write_dicom_series(_volume(), tmp_path)
     ds = pydicom.dcmread(paths[2])

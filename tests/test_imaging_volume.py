@@ -102,6 +102,17 @@ def test_static_viewer_has_one_frame_per_slice_and_a_mask_layer():
     middle = fig.data[4]  # slice k = 2, image layer
     np.testing.assert_array_equal(middle.z, v.array[:, :, 2].T)
     assert fig.data[5].z[1][1] == 1.0 and fig.layout.yaxis.scaleratio == 2.0
+    assert fig.layout.xaxis.autorange == "reversed"  # radiological: patient's right on screen left
+
+
+def test_viewer_shows_a_flipped_volume_in_the_same_orientation():
+    v = Volume(np.arange(60.0).reshape(3, 4, 5), np.diag([1.0, 1.0, 1.0, 1.0]))
+    flipped = Volume(v.array[::-1, :, ::-1], np.diag([-1.0, 1.0, -1.0, 1.0]) @ np.eye(4))
+    flipped.affine[:3, 3] = [2.0, 0.0, 4.0]  # same voxels in the same places, stored backwards
+    a = show_slices(v, interactive=False)
+    b = show_slices(flipped, interactive=False)
+    for ta, tb in zip(a.data, b.data):
+        np.testing.assert_array_equal(ta.z, tb.z)
     with pytest.raises(ValueError, match=r"mask must have the volume's shape \(3, 4, 5\)"):
         show_slices(v, mask=np.zeros((3, 4)), interactive=False)
     with pytest.raises(ValueError, match="axis must be one of 0, 1, 2; got 3"):

@@ -39,6 +39,8 @@ PROFILE_EDITION = "2026c"
 RESOLVE = {"X": "X", "Z": "Z", "D": "D", "U": "U", "X/Z": "Z", "X/D": "D", "Z/D": "D",
            "X/Z/D": "D", "X/Z/U*": "U*"}
 DUMMY_TEXT = "ANONYMIZED"
+TEXT_VRS = {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC",
+            "UI", "UR", "UT"}
 FLAG_MODALITIES = {"US", "SC", "OT", "XC", "ES"}  # often carry burned-in text
 
 
@@ -182,7 +184,7 @@ def _apply(ds, elem, code: str, keyword: str, path: str, ctx: _Context) -> None:
             _clean_items(elem, path, ctx)
     elif action == "Z":
         if elem.value not in (None, "", b"", []):
-            elem.value = None
+            elem.value = "" if elem.VR in TEXT_VRS else None
             ctx.log(path, elem.tag, keyword, code, "emptied")
     elif elem.value not in (None, "", b"", []):
         new = [new_uid(str(v), ctx.salt) for v in elem.value] if (
@@ -253,7 +255,18 @@ def deidentify_dataset(ds, salt: str, dates: str = "shift", remove_private: bool
                        file: str = "") -> list[dict]:
     """De-identify one pydicom ``Dataset`` in place; return the change log (one dict per change).
 
-    See `deidentify` for the rules. Taught in lesson 08.
+    `deidentify` calls it for each file; see there for the rules and the parameters.
+
+    Examples
+    --------
+    >>> from pydicom.data import get_testdata_file
+    >>> import pydicom
+    >>> ds = pydicom.dcmread(get_testdata_file("MR_small.dcm"))
+    >>> changes = deidentify_dataset(ds, salt="demo")
+    >>> str(ds.PatientName), ds.PatientIdentityRemoved, ds.StudyInstanceUID[:5]
+    ('', 'YES', '2.25.')
+
+    Taught in lesson 08.
     """
     if dates not in ("shift", "profile"):
         raise ValueError(f"dates must be one of 'shift', 'profile'; got {dates!r}")

@@ -138,6 +138,9 @@ def _check_is_image(ds) -> None:
         raise DicomReadError(f"{name} is {kind}, not a slice of a 3-D image: expected "
                              "ImageOrientationPatient and ImagePositionPatient; found none. "
                              "Read it with pydicom.dcmread() instead.")
+    if "PixelSpacing" not in ds:
+        raise DicomReadError(f"{name} has no PixelSpacing; expected the in-plane voxel size in mm "
+                             "(projection images use ImagerPixelSpacing: read them with pydicom)")
     if int(ds.get("NumberOfFrames", 1) or 1) > 1:
         raise DicomReadError(f"{name} is a multi-frame (enhanced) object with {ds.NumberOfFrames} "
                              "frames; this reader handles one slice per file. Try SimpleITK.ReadImage().")

@@ -7,7 +7,7 @@ from .volume import Volume
 
 __all__ = ["show_slices"]
 
-_AXIS_NAMES = {0: "i (columns)", 1: "j (rows)", 2: "k (slices)"}
+_AXIS_NAMES = {0: "sagittal (x)", 1: "coronal (y)", 2: "axial (z)"}
 _MASK_COLOURS = [[0.0, "rgba(0,0,0,0)"], [0.5, "rgba(0,0,0,0)"], [0.5, "rgba(255,40,40,0.45)"],
                  [1.0, "rgba(255,40,40,0.45)"]]
 
@@ -46,10 +46,13 @@ def _traces(volume: Volume, mask, axis: int, index: int, center: float, width: f
 def _layout(fig, volume: Volume, axis: int, title: str) -> None:
     cols, rows = [a for a in range(3) if a != axis]  # screen x = first remaining axis
     spacing = volume.spacing
-    fig.update_layout(title=title, width=520, height=520, margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(autorange="reversed", scaleanchor="x",
-                     scaleratio=spacing[rows] / spacing[cols], showticklabels=False)
+    fig.update_layout(title=title, width=520, height=520, margin=dict(l=10, r=10, t=40, b=10),
+                      plot_bgcolor="black")
+    label = "anterior ← → posterior" if axis == 0 else "patient's right ← → left"
+    fig.update_xaxes(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False,
+                     title_text=label)
+    fig.update_yaxes(scaleanchor="x", scaleratio=spacing[rows] / spacing[cols], showticklabels=False,
+                     showgrid=False, zeroline=False)
 
 
 def show_slices(volume: Volume, mask=None, axis: int = 2, center: float | None = None,
@@ -57,7 +60,10 @@ def show_slices(volume: Volume, mask=None, axis: int = 2, center: float | None =
     """Show a volume slice by slice, with an optional mask drawn in red on top.
 
     The quickest way to look at a scan before computing on it: is the lesion where the mask
-    says, is the orientation right, is the window sensible?
+    says, is the orientation right, is the window sensible? Slices are shown as radiologists
+    read them: the volume is first reordered to the closest RAS+ orientation (`to_canonical`,
+    no interpolation), then drawn with the patient's right on the screen's left, anterior
+    (sagittal: also on the left) and superior at the top.
 
     Parameters
     ----------
@@ -65,7 +71,7 @@ def show_slices(volume: Volume, mask=None, axis: int = 2, center: float | None =
     mask : array, shape like ``volume.array``, optional
         Non-zero voxels are overlaid in translucent red.
     axis : {0, 1, 2}, default 2
-        Axis to step through (2 = the acquired slices of a DICOM series).
+        Axis to step through after reordering: 0 sagittal, 1 coronal, 2 axial.
     center, width : float, optional
         Display window in the volume's units (HU for CT); default: the 1st-99th percentiles.
     interactive : bool, optional
@@ -94,6 +100,11 @@ def show_slices(volume: Volume, mask=None, axis: int = 2, center: float | None =
         raise ValueError(f"mask must have the volume's shape {volume.shape}; got {np.shape(mask)}")
     if center is None or width is None:
         center, width = _default_window(volume.array)
+    from .geometry import to_canonical
+
+    if mask is not None:
+        mask = to_canonical(Volume(np.asarray(mask, dtype=np.uint8), volume.affine)).array
+    volume = to_canonical(volume)
     if interactive is None:
         interactive = _in_kernel()
     if interactive:
