@@ -207,6 +207,8 @@ def test_files_round_trip(written):
     assert list(back.genotypes.variant_ids) == list(cohort.genotypes.variant_ids)
     assert np.allclose(back.affine, cohort.affine)
     assert back.ground_truth == json.loads(json.dumps(cohort.ground_truth))
+    assert back.files["images"] == cohort.files["images"]
+    assert back.files["dicom"]["RG0001"] == cohort.files["dicom"]["RG0001"]
 
 
 def test_load_reports_missing_parts(tmp_path, written):

@@ -108,7 +108,11 @@ def read_cohort(folder: Path, cls):
         vols[kind] = np.empty((len(paths), *first.shape), dtype=dtype)
         for i, p in enumerate(paths):
             vols[kind][i] = np.asanyarray(nib.load(p).dataobj, dtype=dtype)
-    affine = first.affine
+    files = {"clinical": folder / "clinical.csv", "genotypes": folder / "genotypes.vcf.gz",
+             "images": [folder / "images" / f"{p}.nii.gz" for p in clinical.index],
+             "masks": [folder / "masks" / f"{p}.nii.gz" for p in clinical.index],
+             "ground_truth": folder / "ground_truth.json"}
+    if (folder / "dicom").is_dir():
+        files["dicom"] = {p: sorted((folder / "dicom" / p).glob("*.dcm")) for p in clinical.index}
     spacing = tuple(float(s) for s in truth["spacing_mm"])
-    return cls(clinical, g, vols["images"], vols["masks"], affine, spacing, truth,
-               files={"folder": folder})
+    return cls(clinical, g, vols["images"], vols["masks"], first.affine, spacing, truth, files)

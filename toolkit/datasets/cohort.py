@@ -55,7 +55,9 @@ class RadiogenomicCohort:
     ground_truth : dict
         All generating parameters, true effects, causal variants and the causal graph.
     files : dict
-        Paths written by ``make_radiogenomic_cohort(out_dir=...)``; empty otherwise.
+        Paths of the files (empty when nothing was written): ``clinical``, ``genotypes``,
+        ``ground_truth`` (one path each), ``images`` and ``masks`` (lists in patient order)
+        and, with DICOM, ``dicom`` ({patient_id: list of slice files}).
     """
 
     clinical: pd.DataFrame
