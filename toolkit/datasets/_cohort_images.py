@@ -4,8 +4,9 @@ Order of operations for one patient (all vectorised with numpy / scipy.ndimage):
 
 1. anatomy: the MNI152 2009 T1-weighted template (nilearn package data, offline) x 100 a.u.
    times a per-patient gain ~ N(1, 0.03);
-2. lesion (ground truth mask = where the normalised distance d <= 1): an irregular ellipsoid
-   centred in white matter, radius from the grade, texture SD and margin width from the mutation;
+2. lesion (ground truth mask = where the normalised distance d <= 1): an ellipsoid with a
+   bumpy outline (bumps depend on direction only, so it stays one blob), centred in white
+   matter, radius from the grade, texture SD and margin width from the mutation;
    the lesion signal blends in as alpha = 1 / (1 + exp((d - 1) / margin_width));
 3. scanner of the patient's site: Gaussian blur (resolution), a linear bias field,
    an intensity scale, then Rician noise.
@@ -69,6 +70,18 @@ def _smooth_noise(shape, sigma, rng) -> np.ndarray:
     return field / max(float(field.std()), 1e-6)
 
 
+def _outline_wobble(e: list, d: np.ndarray, rng: np.random.Generator, n_waves: int = 8):
+    """Unit-SD bumps that depend only on the direction from the centre (keeps one blob)."""
+    u = [x / np.maximum(d, 1e-6) for x in e]
+    wobble = np.zeros(d.shape, dtype=np.float32)
+    for _ in range(n_waves):
+        v = rng.normal(size=3)
+        v /= np.linalg.norm(v)
+        frequency, phase = rng.uniform(1.5, 3.5), rng.uniform(0, 2 * np.pi)
+        wobble += np.cos(frequency * (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) + phase)
+    return wobble / np.sqrt(n_waves / 2)  # each cosine has variance about 1/2
+
+
 def lesion_params(grade: int, mutation: int, anatomy: dict, rng: np.random.Generator) -> dict:
     """Draw one patient's lesion: centre (voxel), radii (mm), texture SD, margin width."""
     radius = LESION["radius_mm_by_grade"][int(grade)] * rng.lognormal(0, LESION["radius_lognormal_sd"])
@@ -90,11 +103,10 @@ def insert_lesion(img: np.ndarray, mask: np.ndarray, p: dict, anatomy: dict,
     lo, hi = np.maximum(centre - half, 0), np.minimum(centre + half + 1, img.shape)
     box = tuple(slice(a, b) for a, b in zip(lo, hi))
     shape = tuple(hi - lo)
-    axes = [((np.arange(a, b) - c) * s / r) ** 2
-            for a, b, c, s, r in zip(lo, hi, centre, spacing, radii)]
-    d = np.sqrt(axes[0][:, None, None] + axes[1][None, :, None] + axes[2][None, None, :])
-    wobble = _smooth_noise(shape, max(p["radius_mm"] / spacing.mean() / 2, 0.5), rng)
-    d = d * (1 + LESION["irregularity"] * wobble)
+    e = [((np.arange(a, b) - c) * s / r).reshape([-1 if ax == k else 1 for ax in range(3)])
+         for k, (a, b, c, s, r) in enumerate(zip(lo, hi, centre, spacing, radii))]
+    d = np.sqrt(e[0] ** 2 + e[1] ** 2 + e[2] ** 2)  # 1 on the ellipsoid surface
+    d = d * (1 + LESION["irregularity"] * _outline_wobble(e, d, rng))
     brain = anatomy["brain"][box]
     alpha = brain / (1 + np.exp(np.clip((d - 1) / p["margin_width"], -50, 50)))
     texture = p["texture_sd"] * _smooth_noise(shape, LESION["texture_smoothing_vox"], rng)
