@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .genotypes import Genotypes
-from .stats import _as_genotypes
+from .stats import _as_genotypes, allele_frequencies
 
 __all__ = ["polygenic_score", "clump_and_threshold", "make_trait", "risk_by_quantile",
            "odds_ratio_top_vs_rest", "r2_by_group"]
@@ -205,8 +205,7 @@ def make_trait(g, n_causal: int = 100, heritability: float = 0.5, prevalence: fl
         raise ValueError(f"prevalence must be between 0 and 1 (exclusive); got {prevalence}")
     g = _as_genotypes(g)
     rng = np.random.default_rng(random_state)
-    d = _imputed_dosage(g)
-    p = d.mean(axis=1) / 2
+    p = allele_frequencies(g).fillna(0).to_numpy()
     usable = np.flatnonzero(np.minimum(p, 1 - p) >= 0.01)
     if len(usable) < n_causal:
         raise ValueError(f"n_causal={n_causal} but only {len(usable)} variants have minor allele "
@@ -214,7 +213,7 @@ def make_trait(g, n_causal: int = 100, heritability: float = 0.5, prevalence: fl
     causal = np.sort(rng.choice(usable, n_causal, replace=False))
     scale = np.sqrt(2 * p[causal] * (1 - p[causal]))
     b = rng.normal(size=n_causal) / scale  # per ALT copy
-    genetic = b @ (d[causal] - 2 * p[causal, None])
+    genetic = b @ (_imputed_dosage(g.subset(variants=causal)) - 2 * p[causal, None])
     sd = genetic.std()
     factor = np.sqrt(heritability) / sd if sd > 0 else 0.0
     liability = genetic * factor + rng.normal(scale=np.sqrt(1 - heritability), size=g.n_samples)
