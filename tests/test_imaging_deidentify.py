@@ -265,3 +265,20 @@ def test_synthetic_cohort_dicom_is_clean(tmp_path):
     volume = to_canonical(read_dicom_series(tmp_path / "deid" / first))
     np.testing.assert_allclose(volume.affine, cohort.affine, atol=1e-3)
     np.testing.assert_allclose(volume.array, cohort.images[0], atol=0.006)  # RescaleSlope 0.01
+
+
+@pytest.mark.parametrize("name", ["CT_small.dcm", "MR_small.dcm", "rtplan.dcm"])
+def test_deidentified_files_stay_valid_for_dciodvfy(tmp_path, name):
+    """The DICOM validator finds no error in the output that was not already in the input."""
+    import subprocess
+
+    if shutil.which("dciodvfy") is None:
+        pytest.skip("dciodvfy (dicom3tools) is not installed")
+
+    def errors(path):
+        out = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True)
+        return {line for line in (out.stdout + out.stderr).splitlines() if line.startswith("Error")}
+
+    deidentify(get_testdata_file(name), tmp_path / name, salt="s")
+    new_errors = errors(tmp_path / name) - errors(get_testdata_file(name))
+    assert not new_errors, f"{name}: de-identification introduced {sorted(new_errors)[:5]}"
