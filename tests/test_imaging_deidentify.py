@@ -282,3 +282,15 @@ def test_deidentified_files_stay_valid_for_dciodvfy(tmp_path, name):
     deidentify(get_testdata_file(name), tmp_path / name, salt="s")
     new_errors = errors(tmp_path / name) - errors(get_testdata_file(name))
     assert not new_errors, f"{name}: de-identification introduced {sorted(new_errors)[:5]}"
+
+
+def test_rename_replaces_identifying_folder_and_file_names(tmp_path):
+    _series_with_identifiers(tmp_path / "src" / "Doe_Jane_MRN-0042", seed=4)
+    report = deidentify(tmp_path / "src", tmp_path / "out", salt="s", rename=True)
+    written = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*.dcm"))
+    assert len(written) == 5 and not any("Doe" in str(p) or "slice_" in str(p) for p in written)
+    ds = pydicom.dcmread(tmp_path / "out" / written[0])
+    assert written[0].parts == (ds.PatientID, ds.SeriesInstanceUID, f"{ds.SOPInstanceUID}.dcm")
+    assert set(report["file"]) == {str(tmp_path.resolve() / "out" / p) for p in written}
+    assert {"DeidentificationMethod", "PatientIdentityRemoved"} <= set(
+        report.loc[report["change"] == "added", "keyword"])

@@ -277,7 +277,11 @@ def deidentify_dataset(ds, salt: str, dates: str = "shift", remove_private: bool
         _clean(ds.file_meta, "", ctx)
     _clean(ds, "", ctx)
     _mark(ds, dates)
-    ctx.log("(0012,0062)", 0x00120062, "PatientIdentityRemoved", "", "added", "YES")
+    for keyword in ("PatientIdentityRemoved", "DeidentificationMethod",
+                    "LongitudinalTemporalInformationModified"):
+        if keyword in ds:
+            elem = ds[keyword]
+            ctx.log(_tag_text(int(elem.tag)), int(elem.tag), keyword, "", "added", elem.value)
     return ctx.rows
 
 
@@ -313,6 +317,12 @@ def _pairs(src: Path, dst: Path) -> list[tuple[Path, Path]]:
     return [(p, dst / p.relative_to(src)) for p in sorted(src.rglob("*")) if p.is_file()]
 
 
+def _safe_name(ds, keyword: str) -> str:
+    """A (de-identified) attribute value usable as a file name."""
+    value = str(ds.get(keyword, "") or "unknown")
+    return "".join(c if c.isalnum() or c in ".-_" else "_" for c in value)
+
+
 def _write(ds, out: Path) -> None:
     """Write to a temporary name beside ``out``, then rename: never a half-written file."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -326,7 +336,8 @@ def _write(ds, out: Path) -> None:
 
 
 def deidentify(src: str | os.PathLike, dst: str | os.PathLike, *, salt: str,
-               dates: str = "shift", remove_private: bool = True) -> "pandas.DataFrame":
+               dates: str = "shift", remove_private: bool = True,
+               rename: bool = False) -> "pandas.DataFrame":
     """De-identify a DICOM file or a folder of them with the PS3.15 Basic Profile.
 
     Before images leave the hospital for research, every attribute that could name the
@@ -349,6 +360,10 @@ def deidentify(src: str | os.PathLike, dst: str | os.PathLike, *, salt: str,
         patient (the Modified Dates option); "profile": the table's action (mostly empty).
     remove_private : bool, default True
         Remove all private (vendor) attributes, which can hold names and IDs.
+    rename : bool, default False
+        For a source folder: name outputs ``<new PatientID>/<new SeriesInstanceUID>/<new
+        SOPInstanceUID>.dcm`` instead of copying the source's folder and file names, which
+        often contain names or hospital numbers.
 
     Returns
     -------
@@ -393,7 +408,12 @@ def deidentify(src: str | os.PathLike, dst: str | os.PathLike, *, salt: str,
         if ds is None:
             rows.append({"file": str(out), "change": "skipped: not a DICOM file (not copied)"})
             continue
-        rows += deidentify_dataset(ds, salt, dates, remove_private, file=str(out))
+        changes = deidentify_dataset(ds, salt, dates, remove_private, file=str(out))
+        if rename and Path(src).is_dir():
+            out = Path(dst).resolve() / _safe_name(ds, "PatientID") / _safe_name(
+                ds, "SeriesInstanceUID") / f"{_safe_name(ds, 'SOPInstanceUID')}.dcm"
+            changes = [dict(row, file=str(out)) for row in changes]
+        rows += changes
         _write(ds, out)
     report = pd.DataFrame(rows, columns=["file", "path", "tag", "keyword", "rule", "change",
                                          "new_value"]).fillna("")
