@@ -87,8 +87,8 @@ class Genotypes:
 
     def dosage(self) -> np.ndarray:
         """ALT allele count per variant and sample (0, 1, 2), float with NaN for missing calls."""
-        d = (self.calls[:, :, 0] == 1).astype(float)
-        d += self.calls[:, :, 1] == 1
+        alt = (self.calls[:, :, 0] == 1).view(np.uint8) + (self.calls[:, :, 1] == 1).view(np.uint8)
+        d = alt.astype(float)
         d[self.is_missing()] = np.nan
         return d
 

@@ -75,10 +75,11 @@ def genotype_counts(g) -> pd.DataFrame:
     Taught in lesson 01.
     """
     g = _as_genotypes(g)
-    alt = (g.calls == 1).sum(axis=2)
+    alt = (g.calls[:, :, 0] == 1).view(np.uint8) + (g.calls[:, :, 1] == 1).view(np.uint8)
     called = ~g.is_missing()
-    counts = {"hom_ref": ((alt == 0) & called).sum(axis=1), "het": ((alt == 1) & called).sum(axis=1),
-              "hom_alt": ((alt == 2) & called).sum(axis=1), "missing": (~called).sum(axis=1)}
+    count = lambda mask: np.count_nonzero(mask, axis=1)
+    counts = {"hom_ref": count((alt == 0) & called), "het": count((alt == 1) & called),
+              "hom_alt": count((alt == 2) & called), "missing": count(~called)}
     return pd.DataFrame(counts, index=pd.Index(g.variant_ids, name="id"))
 
 
@@ -134,20 +135,18 @@ def _hwe_pvalues(n_het: np.ndarray, n_hom_rare: np.ndarray, n_hom_common: np.nda
     n = n_het + n_hom_rare + n_hom_common
     rare = 2 * n_hom_rare + n_het
     p = np.ones(len(n))
-    order = np.argsort(rare, kind="stable")
-    start = 0
-    while start < len(order):
-        width = int(rare[order[start]]) // 2 + 1
-        stop = start + max(1, int(4e6 // max(width, 1)))
-        idx = order[start:stop]
+    log_factorial = gammaln(np.arange(n.max(initial=0) + 2) + 1)  # log(k!)
+    order = np.argsort(rare, kind="stable")  # similar rare counts together: little padding
+    for start in range(0, len(order), 2048):
+        idx = order[start:start + 2048]
         width = int(rare[idx].max()) // 2 + 1
         r, nn = rare[idx, None], n[idx, None]
         h = (r % 2) + 2 * np.arange(width)[None, :]
-        valid = h <= r
         hom_r = (r - h) // 2
         hom_c = nn - h - hom_r
-        valid &= hom_c >= 0
-        logp = h * np.log(2) - gammaln(hom_r + 1) - gammaln(h + 1) - gammaln(np.maximum(hom_c, 0) + 1)
+        valid = (h <= r) & (hom_c >= 0)
+        logp = (h * np.log(2) - log_factorial[np.maximum(hom_r, 0)] - log_factorial[np.minimum(h, nn)]
+                - log_factorial[np.maximum(hom_c, 0)])
         logp = np.where(valid, logp, -np.inf)
         logp -= logp.max(axis=1, keepdims=True)
         prob = np.exp(logp)
@@ -155,7 +154,6 @@ def _hwe_pvalues(n_het: np.ndarray, n_hom_rare: np.ndarray, n_hom_common: np.nda
         obs = prob[np.arange(len(idx)), (n_het[idx] - r[:, 0] % 2) // 2]
         pv = np.where(prob <= obs[:, None] * (1 + 1e-7), prob, 0).sum(axis=1)
         p[idx] = pv - 0.5 * obs if midp else pv
-        start = stop
     return np.minimum(p, 1.0)
 
 
