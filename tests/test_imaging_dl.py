@@ -138,6 +138,9 @@ def test_roc_auc_ci_matches_sklearn():
     assert r["auc"] == pytest.approx(roc_auc_score(y, p))
     assert r["ci_low"] < r["auc"] < r["ci_high"] and r["n"] == 200
     assert r == roc_auc_ci(y, p, n_boot=300)   # seeded
+    draws = np.random.default_rng(0).integers(0, 200, (300, 200))   # same draws, scored by sklearn
+    boots = [roc_auc_score(y[i], p[i]) for i in draws]
+    assert [r["ci_low"], r["ci_high"]] == pytest.approx(np.percentile(boots, [2.5, 97.5]), rel=1e-12)
     with pytest.raises(ValueError, match="both classes"):
         roc_auc_ci([1, 1], [0.2, 0.3])
 
