@@ -46,6 +46,25 @@ def standardized_dosage(g, maf: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     return X, kept
 
 
+def _relationship_sums(g: Genotypes, maf: float):
+    """X'X and, per pair of people, the number of variants where both have a call (chunked)."""
+    from scipy import sparse
+
+    n = g.n_samples
+    grm, pairs, n_kept = np.zeros((n, n)), np.zeros((n, n)), 0
+    for start in range(0, g.n_variants, 10_000):  # in chunks, to keep memory small
+        chunk = g.subset(variants=slice(start, start + 10_000))
+        X, kept = standardized_dosage(chunk, maf)
+        X32 = X.astype(np.float32)  # single precision: twice as fast, ample accuracy per chunk
+        grm += X32.T @ X32
+        missing = sparse.csr_matrix(chunk.is_missing()[kept].astype(np.float32))
+        per_person = np.asarray(missing.sum(axis=0)).ravel()
+        both = (missing.T @ missing).toarray()  # variants missing in both people
+        pairs += X.shape[0] - per_person[:, None] - per_person[None, :] + both
+        n_kept += X.shape[0]
+    return grm, pairs, n_kept
+
+
 def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
     """Principal components of the genotypes: each person's position on the main axes of variation.
 
@@ -91,18 +110,7 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
     Taught in lesson 02.
     """
     g = _as_genotypes(g)
-    grm, pairs, n_kept = np.zeros((g.n_samples,) * 2), np.zeros((g.n_samples,) * 2), 0
-    for start in range(0, g.n_variants, 20_000):  # in chunks, to keep memory small
-        chunk = g.subset(variants=slice(start, start + 20_000))
-        X, kept = standardized_dosage(chunk, maf)
-        grm += X.T @ X
-        missing = chunk.is_missing()[kept]
-        if missing.any():  # count, per pair of people, the variants where both have a call
-            called = (~missing).astype(float)
-            pairs += called.T @ called
-        else:
-            pairs += missing.shape[0]
-        n_kept += int(kept.sum())
+    grm, pairs, n_kept = _relationship_sums(g, maf)
     limit = min(g.n_samples, n_kept) - 1
     if not 1 <= n_components <= limit:
         raise ValueError(f"n_components must be between 1 and {limit} (samples or variants left "
