@@ -136,18 +136,19 @@ def aggregate_directional(per_slice: np.ndarray, through: np.ndarray, features, 
     return out
 
 
-def aggregate_slices(per_slice: np.ndarray, n_slice: np.ndarray, volume: np.ndarray | None,
+def aggregate_slices(per_slice: np.ndarray | None, n_slice: np.ndarray | None, volume: np.ndarray | None,
                      n_volume: float, features, symbols: tuple, dimensions: tuple) -> dict:
-    """The three IBSI aggregations of a zone or neighbourhood matrix (GLSZM, GLDZM, NGTDM, NGLDM).
+    """The three IBSI aggregations of a zone or dependence matrix (GLSZM, GLDZM, NGLDM).
 
     ``per_slice`` (n_slices, Ng, Nj) gives '2D' (features averaged over slices) and '2.5D'
     (slices summed); ``volume`` (Ng, Nj) gives '3D'. ``n_slice``/``n_volume`` count the voxels.
+    Pass None for what was not computed.
     """
     out = {}
     groups = {}
-    if "2D" in dimensions:
+    if "2D" in dimensions and per_slice is not None:
         groups["2D"] = nonempty(per_slice, n_slice)
-    if "2.5D" in dimensions:
+    if "2.5D" in dimensions and per_slice is not None:
         groups["2.5D"] = nonempty(per_slice.sum(axis=0)[None], np.array([n_slice.sum()]))
     if "3D" in dimensions and volume is not None:
         groups["3D"] = nonempty(volume[None], np.array([n_volume]))

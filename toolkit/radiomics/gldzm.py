@@ -91,10 +91,10 @@ def gldzm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "
         zones = label_zones(levels, True, edge_distance(mask, True))
         per_slice, dist = zone_matrices(zones, "distance", n_levels, levels.shape[2])
         out.update(aggregate_slices(per_slice, n_slice, None, 0, partial(gldzm_features, distances=dist),
-                                    GLDZM_SYMBOLS, tuple(d for d in dimensions if d != "3D")))
+                                    GLDZM_SYMBOLS, dimensions))
     if "3D" in dimensions:
         zones = label_zones(levels, False, edge_distance(mask, False))
         volume, dist = zone_matrices(zones, "distance", n_levels)
-        out.update(aggregate_slices(volume[None], n_slice[:1], volume, n_slice.sum(),
+        out.update(aggregate_slices(None, None, volume, n_slice.sum(),
                                     partial(gldzm_features, distances=dist), GLDZM_SYMBOLS, ("3D",)))
     return out

@@ -116,9 +116,9 @@ def glszm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "
     if "2D" in dimensions or "2.5D" in dimensions:
         per_slice, sizes = zone_matrices(label_zones(levels, True), "size", n_levels, levels.shape[2])
         out.update(aggregate_slices(per_slice, n_slice, None, 0, partial(glszm_features, sizes=sizes),
-                                    GLSZM_SYMBOLS, tuple(d for d in dimensions if d != "3D")))
+                                    GLSZM_SYMBOLS, dimensions))
     if "3D" in dimensions:
         volume, sizes = zone_matrices(label_zones(levels, False), "size", n_levels)
-        out.update(aggregate_slices(volume[None], n_slice[:1], volume, n_slice.sum(),
+        out.update(aggregate_slices(None, None, volume, n_slice.sum(),
                                     partial(glszm_features, sizes=sizes), GLSZM_SYMBOLS, ("3D",)))
     return out

@@ -90,9 +90,9 @@ def ngldm_family(levels: np.ndarray, n_levels: int, dimensions: tuple = ("2D", "
     if "2D" in dimensions or "2.5D" in dimensions:
         per_slice = ngldm_matrix(levels, n_levels, True, alpha)
         out.update(aggregate_slices(per_slice, n_slice, None, 0, ngldm_features, NGLDM_SYMBOLS,
-                                    tuple(d for d in dimensions if d != "3D")))
+                                    dimensions))
     if "3D" in dimensions:
         volume = ngldm_matrix(levels, n_levels, False, alpha).sum(axis=0)
-        out.update(aggregate_slices(volume[None], n_slice[:1], volume, n_slice.sum(),
+        out.update(aggregate_slices(None, None, volume, n_slice.sum(),
                                     ngldm_features, NGLDM_SYMBOLS, ("3D",)))
     return out
