@@ -62,7 +62,7 @@ def _validate(image, mask, spacing) -> tuple[np.ndarray, np.ndarray, tuple]:
         raise ValueError(f"spacing must be 3 positive numbers in mm; got {ref}")
     if not np.isin(np.unique(msk), [0, 1]).all():
         raise ValueError(f"mask must hold only 0 and 1; found values {np.unique(msk)[:6].tolist()}. "
-                         "For a label map pass mask == label.")
+                         "For a label map pass mask == label; for a probability map, mask >= 0.5.")
     if not msk.any():
         raise ValueError("mask is empty: no voxel is inside the region of interest")
     if not np.isfinite(img[msk.astype(bool)]).all():
