@@ -14,7 +14,8 @@ IBSI digital phantom and CT configuration A reference values, and against mirp):
 - Moran's I and Geary's C use every voxel pair (FFT), never a random sample;
 - local intensity spheres use only voxels inside the image;
 - GLDZM distances are measured to the edge of the morphological mask;
-- the IVH maps the re-segmentation range (when given) to intensity fractions 0 and 1.
+- without discretisation or with a fixed bin size, the IVH maps the re-segmentation range
+  (when given) to intensity fractions 0 and 1.
 """
 
 from .discretise import discretise, resegment
