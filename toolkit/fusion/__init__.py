@@ -1,12 +1,14 @@
 """Fusion: models that join genomic, imaging and clinical data for the same patients."""
 
-from .compare import STRATEGIES, compare_models, make_fusion_model
+from .compare import STRATEGIES, SURVIVAL_STRATEGIES, compare_models, make_fusion_model
 from .early import EarlyFusion
 from .features import cohort_features, lesion_features
 from .intermediate import IntermediateFusion
 from .late import LateFusion
+from .survival import SurvivalFusion, survival_target
 from .synthetic import make_multimodal
 
 __all__: list[str] = ["EarlyFusion", "LateFusion", "IntermediateFusion", "STRATEGIES",
                       "compare_models", "make_fusion_model", "cohort_features", "lesion_features",
-                      "make_multimodal"]
+                      "make_multimodal", "SurvivalFusion", "survival_target",
+                      "SURVIVAL_STRATEGIES"]

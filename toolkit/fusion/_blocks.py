@@ -55,6 +55,15 @@ def nan_standardise_fit(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, np.where(sd > 1e-12, sd, 1.0)
 
 
+def fuse_blocks(X: np.ndarray, mean, scale, blocks: dict, block_scaling: bool = True) -> np.ndarray:
+    """Standardise, set NaN to 0 (the mean), weight each block by 1/sqrt(columns), add missing flags."""
+    Z = np.nan_to_num((X - mean) / scale, nan=0.0)
+    parts = [Z[:, cols] / (np.sqrt(len(cols)) if block_scaling else 1.0)
+             for cols in blocks.values()]
+    parts.append(missing_mask(X, blocks).astype(float))
+    return np.hstack(parts)
+
+
 def allow_nan_tags(tags):
     """Declare that the estimator accepts NaN (a missing modality) but not infinity."""
     tags.input_tags.allow_nan = True

@@ -12,13 +12,16 @@ from ..evaluation.metrics import _auc, _check_binary, bootstrap_indices
 from .early import EarlyFusion
 from .intermediate import IntermediateFusion
 from .late import LateFusion
+from .survival import SurvivalFusion, harrell_c, survival_target
 
-__all__ = ["STRATEGIES", "compare_models", "make_fusion_model"]
+__all__ = ["STRATEGIES", "SURVIVAL_STRATEGIES", "compare_models", "make_fusion_model"]
 
 STRATEGIES = ("early", "late", "stacking", "intermediate", "gated")
+SURVIVAL_STRATEGIES = ("early", "late")
 
 
-def make_fusion_model(strategy: str, modalities: dict, random_state: int = 0):
+def make_fusion_model(strategy: str, modalities: dict, random_state: int = 0,
+                      survival: bool = False):
     """The unfitted model behind a strategy name used in `compare_models`.
 
     Parameters
@@ -27,11 +30,13 @@ def make_fusion_model(strategy: str, modalities: dict, random_state: int = 0):
         "single" is early fusion on one modality (a regularised logistic regression).
     modalities : dict ``{name: list of columns}``
     random_state : int, default 0
+    survival : bool, default False
+        A time-to-event model (`SurvivalFusion`; strategies single, early, late only).
 
     Returns
     -------
     estimator
-        `EarlyFusion`, `LateFusion` or `IntermediateFusion`.
+        `EarlyFusion`, `LateFusion`, `IntermediateFusion` or `SurvivalFusion`.
 
     Examples
     --------
@@ -40,6 +45,11 @@ def make_fusion_model(strategy: str, modalities: dict, random_state: int = 0):
 
     Taught in lesson 13.
     """
+    if survival:
+        if strategy not in SURVIVAL_STRATEGIES + ("single",):
+            raise ValueError(f"strategy must be one of {SURVIVAL_STRATEGIES} for a survival "
+                             f"outcome; got {strategy!r}")
+        return SurvivalFusion(modalities, "late" if strategy == "late" else "early")
     if strategy in ("single", "early"):
         return EarlyFusion(modalities)
     if strategy in ("late", "stacking"):
@@ -55,7 +65,7 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
                    seed: int = 0, strategies=("early", "late", "stacking", "intermediate"),
                    n_boot: int = 1000, ci: float = 0.95, groups=None,
                    return_predictions: bool = False):
-    """Cross-validated AUC with 95 % CI for every modality subset and fusion strategy.
+    """Cross-validated AUC (or c-index) with 95 % CI for every modality subset and fusion strategy.
 
     Answers "does adding imaging to genomics help, and which way of combining is best?"
     honestly: all fitting (scaling, imputation, the models) happens inside the training folds,
@@ -68,15 +78,17 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
         table holding the feature columns and the ``outcome`` column.
     modalities : dict ``{name: list of columns}``, optional
         Required for a DataFrame; defaults to clinical/genomic/imaging for a cohort.
-    outcome : str or array, default "mutation"
-        Binary (0/1) outcome column, or the outcome values themselves.
+    outcome : str, array or (str, str), default "mutation"
+        Binary (0/1) outcome column, or the outcome values themselves. A pair of column
+        names ``(time, event)``, e.g. ``("survival_months", "event")``, makes it a survival
+        comparison: Cox models (`SurvivalFusion`), scored by Harrell's c-index.
     cv : int, default 5
         Stratified folds (grouped by ``groups`` if given).
     seed : int, default 0
         Seeds the folds, the models and the bootstrap: the table is identical per seed.
     strategies : sequence of str, default ("early", "late", "stacking", "intermediate")
-        Fusion strategies for subsets of 2+ modalities (see ``STRATEGIES``); one modality
-        alone is always fitted as "single".
+        Fusion strategies for subsets of 2+ modalities (see ``STRATEGIES``; for survival
+        only those in ``SURVIVAL_STRATEGIES`` are run); one modality alone is "single".
     n_boot : int, default 1000
     ci : float, default 0.95
     groups : array, optional
@@ -90,7 +102,8 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
     table : DataFrame
         One row per model, best first: ``modalities`` ("genomic+imaging"), ``n_modalities``,
         ``strategy``, ``auc``, ``auc_lower``, ``auc_upper``, and the paired difference to the
-        best single modality ``delta_auc``, ``delta_lower``, ``delta_upper``.
+        best single modality ``delta_auc``, ``delta_lower``, ``delta_upper`` (``c_index``
+        and ``delta_c_index`` for a survival outcome).
     predictions : DataFrame (only with ``return_predictions``)
 
     Raises
@@ -118,22 +131,32 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
     Taught in lesson 13.
     """
     X, y, modalities = _table(data, modalities, outcome)
+    survival = y.dtype.names is not None
+    allowed = SURVIVAL_STRATEGIES if survival else STRATEGIES
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise ValueError(f"strategies must be among {STRATEGIES}; got {unknown}")
     splitter = (StratifiedKFold(cv, shuffle=True, random_state=seed) if groups is None
                 else StratifiedGroupKFold(cv, shuffle=True, random_state=seed))
+    folds = list(splitter.split(X, y["event"] if survival else y, groups))
     predictions = {}
     for subset in _subsets(list(modalities)):
         columns = [c for m in subset for c in modalities[m]]
-        for strategy in ["single"] if len(subset) == 1 else strategies:
-            model = make_fusion_model(strategy, {m: modalities[m] for m in subset}, seed)
+        for strategy in ["single"] if len(subset) == 1 else [s for s in strategies
+                                                              if s in allowed]:
+            model = make_fusion_model(strategy, {m: modalities[m] for m in subset}, seed,
+                                      survival)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", category=UserWarning)
-                proba = cross_val_predict(model, X[columns], y, cv=splitter, groups=groups,
-                                          method="predict_proba")
-            predictions[("+".join(subset), len(subset), strategy)] = proba[:, 1]
-    table = _bootstrap_table(predictions, y, n_boot, ci, seed, groups)
+                pred = cross_val_predict(model, X[columns], y, cv=folds,
+                                         method="predict" if survival else "predict_proba")
+            predictions[("+".join(subset), len(subset), strategy)] = (pred if survival
+                                                                      else pred[:, 1])
+    if survival:
+        score, name = (lambda i, p: harrell_c(y["event"][i], y["time"][i], p[i])), "c_index"
+    else:
+        score, name = (lambda i, p: _auc(y[i], p[i])), "auc"
+    table = _bootstrap_table(predictions, score, name, len(y), n_boot, ci, seed, groups)
     if return_predictions:
         oof = pd.DataFrame({f"{k[0]} ({k[2]})": v for k, v in predictions.items()}, index=X.index)
         return table, oof
@@ -141,28 +164,30 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
 
 
 def _table(data, modalities, outcome):
-    """Features, 0/1 outcome and modalities from a cohort or a DataFrame."""
+    """Features, outcome (0/1, or a survival array) and modalities from a cohort or a table."""
+    names = [outcome] if isinstance(outcome, str) else (
+        list(outcome) if isinstance(outcome, tuple) else [])
     if hasattr(data, "clinical") and hasattr(data, "images"):
         from .features import cohort_features
 
         X, default = cohort_features(data)
-        y = data.clinical[outcome] if isinstance(outcome, str) else outcome
+        source = data.clinical
         modalities = default if modalities is None else modalities
     elif isinstance(data, pd.DataFrame):
         if modalities is None:
             raise ValueError("modalities is required with a DataFrame, e.g. {'genomic': "
                              "['prs'], 'imaging': ['lesion_volume_mm3']}")
-        if isinstance(outcome, str):
-            if outcome not in data:
-                raise ValueError(f"outcome column {outcome!r} is not in the table; columns "
-                                 f"are {list(data.columns)[:10]}...")
-            X, y = data.drop(columns=outcome), data[outcome]
-        else:
-            X, y = data, outcome
+        X, source = data.drop(columns=[n for n in names if n in data]), data
     else:
         raise ValueError(f"data must be a RadiogenomicCohort or a DataFrame; got "
                          f"{type(data).__name__}")
-    y = np.asarray(y)
+    for n in names:
+        if n not in source:
+            raise ValueError(f"outcome column {n!r} is not in the table; columns are "
+                             f"{list(source.columns)[:10]}...")
+    if isinstance(outcome, tuple):
+        return X, survival_target(source[outcome[1]], source[outcome[0]]), modalities
+    y = np.asarray(source[outcome] if names else outcome)
     _check_binary(y, np.zeros(len(y)))
     return X, y.astype(int), modalities
 
@@ -171,12 +196,13 @@ def _subsets(names: list[str]) -> list[tuple[str, ...]]:
     return [s for k in range(1, len(names) + 1) for s in combinations(names, k)]
 
 
-def _bootstrap_table(predictions: dict, y, n_boot, ci, seed, groups) -> pd.DataFrame:
-    """AUC per model with percentile CIs, plus paired CIs of the gain over the best single."""
+def _bootstrap_table(predictions: dict, score, name, n, n_boot, ci, seed, groups) -> pd.DataFrame:
+    """Metric per model with percentile CIs, plus paired CIs of the gain over the best single."""
     keys = list(predictions)
-    point = np.array([_auc(y, predictions[k]) for k in keys])
-    boots = np.array([[_auc(y[idx], predictions[k][idx]) for k in keys]
-                      for idx in bootstrap_indices(len(y), n_boot, seed, groups)])
+    everyone = np.arange(n)
+    point = np.array([score(everyone, predictions[k]) for k in keys])
+    boots = np.array([[score(idx, predictions[k]) for k in keys]
+                      for idx in bootstrap_indices(n, n_boot, seed, groups)])
     boots = boots[np.isfinite(boots).all(axis=1)]
     singles = [i for i, k in enumerate(keys) if k[2] == "single"]
     best = singles[int(np.argmax(point[singles]))]
@@ -184,10 +210,10 @@ def _bootstrap_table(predictions: dict, y, n_boot, ci, seed, groups) -> pd.DataF
     alpha = (1 - ci) / 2
     table = pd.DataFrame({
         "modalities": [k[0] for k in keys], "n_modalities": [k[1] for k in keys],
-        "strategy": [k[2] for k in keys], "auc": point,
-        "auc_lower": np.quantile(boots, alpha, axis=0),
-        "auc_upper": np.quantile(boots, 1 - alpha, axis=0),
-        "delta_auc": point - point[best],
+        "strategy": [k[2] for k in keys], name: point,
+        f"{name}_lower": np.quantile(boots, alpha, axis=0),
+        f"{name}_upper": np.quantile(boots, 1 - alpha, axis=0),
+        f"delta_{name}": point - point[best],
         "delta_lower": np.quantile(delta, alpha, axis=0),
         "delta_upper": np.quantile(delta, 1 - alpha, axis=0)})
-    return table.sort_values("auc", ascending=False, kind="stable").reset_index(drop=True)
+    return table.sort_values(name, ascending=False, kind="stable").reset_index(drop=True)

@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._blocks import allow_nan_tags, missing_mask, nan_standardise_fit, resolve_modalities
+from ._blocks import allow_nan_tags, fuse_blocks, nan_standardise_fit, resolve_modalities
 
 __all__ = ["EarlyFusion"]
 
@@ -94,13 +94,7 @@ class EarlyFusion(ClassifierMixin, BaseEstimator):
         return self.estimator_.predict(self.fuse(X))
 
     def _fuse(self, X: np.ndarray) -> np.ndarray:
-        Z = np.nan_to_num((X - self.mean_) / self.scale_, nan=0.0)
-        parts = []
-        for cols in self.blocks_.values():
-            weight = 1 / np.sqrt(len(cols)) if self.block_scaling else 1.0
-            parts.append(Z[:, cols] * weight)
-        parts.append(missing_mask(X, self.blocks_).astype(float))
-        return np.hstack(parts)
+        return fuse_blocks(X, self.mean_, self.scale_, self.blocks_, self.block_scaling)
 
     def __sklearn_tags__(self):
         return allow_nan_tags(super().__sklearn_tags__())
