@@ -366,3 +366,16 @@ def test_r2_by_group():
         r2_by_group(x, y[:10])
     with pytest.raises(ValueError, match="group 'C' has 2 people"):
         r2_by_group(x[:6], y[:6], groups=["A"] * 4 + ["C"] * 2)
+
+
+@pytest.mark.skipif(__import__("shutil").which("bgzip") is None, reason="bgzip is not installed")
+def test_read_vcf_of_htslib_bgzip_file_matches_plain(tmp_path):
+    import subprocess
+
+    rng = np.random.default_rng(4)
+    calls = np.where(rng.random((300, 40, 2)) < 0.05, -1, (rng.random((300, 40, 2)) < 0.3).astype(int))
+    g = _geno(calls, ids=[f"rs{i}" for i in range(300)])
+    plain = write_vcf(g, tmp_path / "x.vcf")
+    subprocess.run(["bgzip", "-k", str(plain)], check=True)
+    for path in (plain, tmp_path / "x.vcf.gz"):
+        np.testing.assert_array_equal(read_vcf(path).calls, g.calls)
