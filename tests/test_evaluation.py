@@ -128,7 +128,8 @@ def test_calibration_errors():
 
 
 def test_plot_calibration_overlays_models(tmp_path):
-    fig = ev.plot_calibration([0, 1, 0, 1], {"a": [0.1, 0.9, 0.2, 0.8], "b": [0.5] * 4},
+    assert ev.plot_calibration is ev.view_calibration
+    fig = ev.view_calibration([0, 1, 0, 1], {"a": [0.1, 0.9, 0.2, 0.8], "b": [0.5] * 4},
                               output_file=tmp_path / "cal.html")
     assert [t.name for t in fig.data] == ["perfect calibration", "a", "b"]
     assert (tmp_path / "cal.html").stat().st_size > 1000
@@ -176,13 +177,14 @@ def test_perfect_model_net_benefit_equals_prevalence():
     y = np.array([1, 0, 0, 0])
     d = ev.decision_curve(y, y.astype(float))
     np.testing.assert_allclose(d["model"], 0.25)
-    fig = ev.plot_decision_curve(d)
+    fig = ev.view_decision_curve(d)
     assert len(fig.data) == 3
 
 
 # ---------------------------------------------------------------- subgroups
 def test_subgroup_report_matches_fairlearn_metricframe():
-    from fairlearn.metrics import MetricFrame, selection_rate
+    fairlearn_metrics = pytest.importorskip("fairlearn.metrics")
+    MetricFrame, selection_rate = fairlearn_metrics.MetricFrame, fairlearn_metrics.selection_rate
     from sklearn.metrics import recall_score
 
     rng = np.random.default_rng(3)

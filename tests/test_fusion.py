@@ -272,3 +272,19 @@ def test_survival_showdown_fusion_beats_each_informative_modality():
     assert best["delta_lower"] > 0
     with pytest.raises(ValueError, match="for a survival outcome"):
         make_fusion_model("stacking", mods, survival=True)
+
+
+def test_compare_models_on_the_radiogenomic_cohort(tmp_path):
+    datasets = pytest.importorskip("toolkit.datasets.cohort")
+    from toolkit.fusion import view_comparison
+
+    cohort = datasets.make_radiogenomic_cohort(n_patients=60, size="tiny", seed=0)
+    table = compare_models(cohort, outcome="mutation", cv=3, strategies=["early"], n_boot=100)
+    assert len(table) == 7 and table["auc"].between(0, 1).all()
+    auc = table.set_index(["modalities", "strategy"])["auc"]
+    # ground truth: mutation changes lesion texture and margin -> imaging carries the signal
+    assert auc[("imaging", "single")] > 0.8 > auc[("genomic", "single")]
+    surv = compare_models(cohort, outcome=("survival_months", "event"), cv=3, n_boot=100)
+    assert {"c_index", "c_index_lower", "delta_c_index"} <= set(surv.columns)
+    fig = view_comparison(surv, output_file=tmp_path / "forest.html")
+    assert len(fig.data[0].y) == len(surv) and (tmp_path / "forest.html").exists()

@@ -1,6 +1,7 @@
 """Fusion: models that join genomic, imaging and clinical data for the same patients."""
 
-from .compare import STRATEGIES, SURVIVAL_STRATEGIES, compare_models, make_fusion_model
+from .compare import (STRATEGIES, SURVIVAL_STRATEGIES, compare_models, make_fusion_model,
+                      view_comparison)
 from .early import EarlyFusion
 from .features import cohort_features, lesion_features
 from .intermediate import IntermediateFusion
@@ -11,4 +12,4 @@ from .synthetic import make_multimodal
 __all__: list[str] = ["EarlyFusion", "LateFusion", "IntermediateFusion", "STRATEGIES",
                       "compare_models", "make_fusion_model", "cohort_features", "lesion_features",
                       "make_multimodal", "SurvivalFusion", "survival_target",
-                      "SURVIVAL_STRATEGIES"]
+                      "SURVIVAL_STRATEGIES", "view_comparison"]

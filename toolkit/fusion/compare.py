@@ -14,7 +14,8 @@ from .intermediate import IntermediateFusion
 from .late import LateFusion
 from .survival import SurvivalFusion, harrell_c, survival_target
 
-__all__ = ["STRATEGIES", "SURVIVAL_STRATEGIES", "compare_models", "make_fusion_model"]
+__all__ = ["STRATEGIES", "SURVIVAL_STRATEGIES", "compare_models", "make_fusion_model",
+           "view_comparison"]
 
 STRATEGIES = ("early", "late", "stacking", "intermediate", "gated")
 SURVIVAL_STRATEGIES = ("early", "late")
@@ -161,6 +162,53 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
         oof = pd.DataFrame({f"{k[0]} ({k[2]})": v for k, v in predictions.items()}, index=X.index)
         return table, oof
     return table
+
+
+def view_comparison(table: pd.DataFrame, title: str = "Fusion showdown",
+                    output_file: str | None = None):
+    """Forest plot (plotly) of a `compare_models` table: each model's metric with its 95 % CI.
+
+    A dashed line marks the best single modality; a model whose CI sits to its right clearly
+    beats it.
+
+    Parameters
+    ----------
+    table : DataFrame from `compare_models`
+    title : str
+    output_file : str, optional
+        Write the figure as a standalone HTML file.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"modalities": ["a+b", "a"], "n_modalities": [2, 1],
+    ...                   "strategy": ["early", "single"], "auc": [0.8, 0.7],
+    ...                   "auc_lower": [0.75, 0.64], "auc_upper": [0.85, 0.76]})
+    >>> view_comparison(t).data[0].y
+    ('a+b (early)', 'a (single)')
+
+    Taught in lesson 13.
+    """
+    import plotly.graph_objects as go
+
+    name = "c_index" if "c_index" in table else "auc"
+    labels = [f"{m} ({s})" for m, s in zip(table["modalities"], table["strategy"])]
+    err = {"type": "data", "symmetric": False, "array": table[f"{name}_upper"] - table[name],
+           "arrayminus": table[name] - table[f"{name}_lower"]}
+    fig = go.Figure(go.Scatter(x=table[name], y=labels, mode="markers", error_x=err,
+                               marker={"color": np.where(table["n_modalities"] > 1,
+                                                         "#1f77b4", "#7f7f7f")}))
+    best_single = table.loc[table["strategy"] == "single", name].max()
+    fig.add_vline(x=best_single, line_dash="dash", annotation_text="best single modality")
+    fig.update_layout(title=title, xaxis_title=f"{name.replace('_', '-')} (95% CI, "
+                      "cross-validated)", yaxis={"autorange": "reversed"},
+                      height=120 + 28 * len(table))
+    if output_file is not None:
+        fig.write_html(output_file)
+    return fig
 
 
 def _table(data, modalities, outcome):

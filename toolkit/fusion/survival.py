@@ -142,7 +142,18 @@ def harrell_c(event, time, risk_score) -> float:
 
     Same definition as `toolkit.evaluation.c_index` (scikit-survival): a pair is comparable
     when the earlier time is an event (or times tie and only the first has the event); tied
-    risks count one half. NaN if no pair is comparable. Memory grows as n_samples squared.
+    risks count one half. Memory grows as n_samples squared.
+
+    Parameters
+    ----------
+    event : array of bool or 0/1 (1 = event observed)
+    time : array of float (any unit)
+    risk_score : array of float (higher = event expected sooner)
+
+    Returns
+    -------
+    float
+        NaN if no pair is comparable (e.g. nobody had the event).
 
     Examples
     --------
