@@ -324,6 +324,8 @@ def test_plots_return_plotly_figures(tmp_path):
     assert fig.layout.yaxis.title.text == "-log10(p)" and (tmp_path / "m.html").stat().st_size > 1000
     assert len(plot_manhattan(res, highlight=["b"]).data[1].x) == 1
     assert len(plot_qq(res["p"]).data) == 2
+    from toolkit.genomics import view_manhattan, view_pca, view_qq
+    assert (view_manhattan, view_qq, view_pca) == (plot_manhattan, plot_qq, plot_pca)
     pcs = pd.DataFrame({"PC1": [0.1, -0.2, 0.3], "PC2": [0.3, 0.0, 0.1]}, index=list("abc"))
     pcs.attrs["explained_variance_ratio"] = [0.2, 0.1]
     fig = plot_pca(pcs, populations=["YRI", "CEU", "YRI"])

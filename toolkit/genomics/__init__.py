@@ -8,7 +8,7 @@ from .structure import pca, standardized_dosage
 from .association import align_to_samples, genomic_inflation, gwas
 from .prs import (clump_and_threshold, make_trait, odds_ratio_top_vs_rest, polygenic_score,
                   r2_by_group, risk_by_quantile)
-from .plots import plot_manhattan, plot_pca, plot_qq
+from .plots import plot_manhattan, plot_pca, plot_qq, view_manhattan, view_pca, view_qq
 from . import pharmacogenomics
 from .pharmacogenomics import diplotype_to_phenotype, recommend_clopidogrel, simulate_star_alleles
 
@@ -17,6 +17,6 @@ __all__ = ["Genotypes", "write_vcf", "read_vcf", "VCFFormatError", "allele_frequ
            "minor_allele_frequencies", "pca", "standardized_dosage", "align_to_samples",
            "genomic_inflation", "gwas", "clump_and_threshold", "make_trait", "polygenic_score",
            "risk_by_quantile", "odds_ratio_top_vs_rest", "r2_by_group",
-           "plot_manhattan", "plot_pca", "plot_qq"]
+           "plot_manhattan", "plot_pca", "plot_qq", "view_manhattan", "view_pca", "view_qq"]
 __all__ += ["pharmacogenomics", "diplotype_to_phenotype", "recommend_clopidogrel",
             "simulate_star_alleles"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_manhattan", "plot_qq", "plot_pca"]
+__all__ = ["plot_manhattan", "plot_qq", "plot_pca", "view_manhattan", "view_qq", "view_pca"]
 
 
 def _save(fig, output_file):
@@ -117,3 +117,7 @@ def plot_pca(pcs: pd.DataFrame, populations=None, x: str = "PC1", y: str = "PC2"
                                  hovertemplate="%{text}<extra>" + group + "</extra>"))
     fig.update_layout(title=title, xaxis_title=labels[x], yaxis_title=labels[y])
     return _save(fig, output_file)
+
+
+# The course names interactive figures view_* (STYLE.md); both names give the same plotly Figure.
+view_manhattan, view_qq, view_pca = plot_manhattan, plot_qq, plot_pca
