@@ -29,8 +29,10 @@ def grow_lesion(image: np.ndarray, mask: np.ndarray, grow_mm: float,
 
     Returns
     -------
-    (image2, mask2) : float32 image and uint8 mask at time point 2. A voxel that joins the
-        lesion copies the intensity of the nearest lesion voxel (texture and blur carry over).
+    (image2, mask2) : float32 image and uint8 mask at time point 2. Voxels of the new lesion
+        within ``grow_mm`` of its edge copy the intensity of the nearest voxel of the old lesion's
+        interior (deeper than ``grow_mm``), so the old blurred margin does not stay inside the
+        lesion. The new edge is sharper than a real one: an idealised follow-up.
 
     Raises
     ------
@@ -51,10 +53,13 @@ def grow_lesion(image: np.ndarray, mask: np.ndarray, grow_mm: float,
         raise ValueError(f"grow_mm must be >= 0 (mm of growth); got {grow_mm}.")
     if not m.any():
         raise ValueError("mask is empty: there is no lesion to grow.")
-    distance, nearest = ndimage.distance_transform_edt(~m, sampling=np.asarray(spacing_mm, dtype=float),
-                                                       return_indices=True)
-    mask2 = m | (distance <= grow_mm)
-    ring = mask2 & ~m
+    spacing = np.asarray(spacing_mm, dtype=float)
+    mask2 = m | (ndimage.distance_transform_edt(~m, sampling=spacing) <= grow_mm)
+    depth = ndimage.distance_transform_edt(m, sampling=spacing)        # mm inside the old lesion
+    core = depth > grow_mm                                             # its interior, away from the margin
+    core = core if core.any() else depth == depth.max()
+    _, nearest = ndimage.distance_transform_edt(~core, sampling=spacing, return_indices=True)
+    shell = mask2 & ~core                                              # old margin + new ring
     image2 = np.array(image, dtype=np.float32)
-    image2[ring] = image2[tuple(nearest[:, ring])]
+    image2[shell] = image2[tuple(nearest[:, shell])]
     return image2, mask2.astype(np.uint8)
