@@ -133,6 +133,11 @@ def test_intermediate_modality_dropout_and_gate_weights(data):
         _, w = model.network_.embed(blocks, present)
     np.testing.assert_allclose(w.sum(dim=1).numpy(), 1)
     assert (w[:10, 1] == 0).all()
+    X_missing = X[cols].copy()
+    X_missing.iloc[:5, 5:] = np.nan  # no imaging for 5 patients
+    joint, weights = model.embed(X_missing)
+    assert joint.shape == (300, model.embed_dim)
+    np.testing.assert_allclose(weights[:5], [[1, 0]] * 5)
 
 
 # ------------------------------------------------------- compare_models (the done-criterion)

@@ -136,6 +136,21 @@ class IntermediateFusion(ClassifierMixin, BaseEstimator):
             logits = self.network_(*self._tensors(X))
             return torch.softmax(logits, dim=1).numpy()
 
+    def embed(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Joint embedding (n_samples, embed_dim) and each modality's weight (n_samples, n_modalities).
+
+        Weights are 0 for a missing modality and sum to 1 per patient (equal for "mean").
+        """
+        import torch
+
+        from ._torch_nets import single_thread
+
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=float)
+        with torch.no_grad(), single_thread():
+            joint, weights = self.network_.embed(*self._tensors(X))
+        return joint.numpy(), weights.numpy()
+
     def predict(self, X) -> np.ndarray:
         """Predicted class labels."""
         check_is_fitted(self)

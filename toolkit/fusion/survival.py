@@ -66,7 +66,8 @@ class SurvivalFusion(BaseEstimator):
     Notes
     -----
     ``predict`` returns a risk score (higher = event expected sooner); ``score`` is Harrell's
-    c-index. Cox DR. Regression models and life-tables. JRSS-B 1972;34:187-220.
+    c-index. Not run through scikit-learn's ``parametrize_with_checks``: those checks pass
+    plain numeric ``y``, and this model needs the (event, time) array. Cox DR. Regression models and life-tables. JRSS-B 1972;34:187-220.
 
     Examples
     --------
