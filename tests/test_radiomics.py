@@ -177,6 +177,11 @@ def test_resample_centres_grids_and_thresholds_mask():
     np.testing.assert_allclose(same, img, atol=1e-9)
     _, half, _ = resample(img, img >= 2, (1, 1, 1), (2, 1, 1))
     assert half[:, 0, 0].tolist() == [False, True]                # the 0.5 partial-volume rule
+    # 3 mm -> 2 mm along z: new voxels sit at old z = -1/6 (off the old grid: outside), 1/2 (halfway
+    # between an inside and an outside slice: mask value exactly 0.5, a tie, counted inside), 7/6, ...
+    column = np.zeros((1, 1, 4)); column[0, 0, 0] = 1
+    _, tie, _ = resample(column, column > 0, (1, 1, 3), (None, None, 2))
+    assert tie[0, 0].tolist() == [False, True, False, False, False, False]
 
 
 def test_presets_and_settings_errors():

@@ -30,7 +30,7 @@ def resample(image: np.ndarray, mask: np.ndarray, spacing_mm: tuple, new_spacing
     round_intensities : bool
         Round interpolated intensities to integers (CT: True).
     mask_threshold : float
-        Partial-volume threshold for the linearly interpolated mask.
+        Partial-volume threshold for the linearly interpolated mask (values >= it are inside).
 
     Returns
     -------
@@ -58,4 +58,6 @@ def resample(image: np.ndarray, mask: np.ndarray, spacing_mm: tuple, new_spacing
     if round_intensities:
         out = np.rint(out)
     new_mask = ndimage.map_coordinates(mask.astype(float), coords, order=1, mode="constant")
-    return out, new_mask >= mask_threshold, tuple(float(s) for s in new)
+    # A new voxel halfway between an inside and an outside voxel has exactly 0.5; the tolerance
+    # keeps such ties inside whatever the floating-point rounding of the interpolation weights.
+    return out, new_mask >= mask_threshold - 1e-6, tuple(float(s) for s in new)
