@@ -22,7 +22,8 @@ class EarlyFusion(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     modalities : dict ``{name: list of columns}``, optional
-        Column names (X as DataFrame) or positions per modality. None = one block of all columns.
+        Column names (X as DataFrame) or positions per modality. None = one block of all
+        columns. Columns in no modality are ignored.
     estimator : classifier, optional
         Fitted on the fused features; default ``LogisticRegression(max_iter=1000)``.
     block_scaling : bool, default True
