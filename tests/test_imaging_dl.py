@@ -311,3 +311,51 @@ def test_grad_cam_3d_and_errors():
     assert cam.shape == (8, 9, 10) and cam.min() >= 0
     with pytest.raises(ValueError, match="one image with a channel axis"):
         grad_cam(model, torch.randn(2, 1, 8, 9, 10))
+
+
+# ----------------------------------------------------------------------------- lesson helpers
+def test_grow_lesion_replaces_the_blurred_margin_with_interior_values():
+    m = _ball((24, 24, 24), (12, 12, 12), 5)
+    depth = __import__("scipy").ndimage.distance_transform_edt(m)
+    img = np.where(m, 40.0 + 10.0 / depth.clip(1), 90.0).astype(np.float32)   # brighter towards the edge
+    img2, m2 = grow_lesion(img, m, grow_mm=2.0, spacing_mm=(1, 1, 1))
+    core = depth > 2
+    shell = (m2 > 0) & ~core
+    assert img2[shell].max() <= img[core].max() and np.array_equal(img2[core], img[core])
+    assert np.array_equal(img2[m2 == 0], img[m2 == 0])
+
+
+class _Threshold(torch.nn.Module):
+    """A stand-in "network": lesion where the z-scored intensity is below -2.5."""
+
+    def forward(self, x):
+        return (-2.5 - x) * 100
+
+
+def test_evaluate_segmentation_perfect_model(small_cohort):
+    from toolkit.imaging.dl_evaluate import evaluate_segmentation
+
+    res = evaluate_segmentation(_Threshold(), small_cohort, ["P0", "P1"], grow_mm=2.0, roi_size=12,
+                                max_click_offset=0)
+    assert res["dice"].tolist() == [1.0, 1.0] and res["hd95_mm"].tolist() == [0.0, 0.0]
+    true_ml = [volume_ml(small_cohort.masks[i], (2, 2, 2)) for i in range(2)]
+    assert res["volume_pred_ml"].tolist() == pytest.approx(true_ml)
+    assert (res["change_true_ml"] > 0).all()
+    assert res["change_pred_ml"].tolist() == pytest.approx(res["change_true_ml"].tolist())
+
+
+def test_site_confounded_slices(small_cohort):
+    from toolkit.imaging.dl_data import site_confounded_slices
+
+    ds = site_confounded_slices(small_cohort, small_cohort.clinical.index, "B", "A", n_per_patient=2, crop=8)
+    assert ds.y.tolist() == [1, 1, 1, 1, 0, 0, 0, 0]
+    assert ds.patient_ids == ["P2", "P2", "P3", "P3", "P0", "P0", "P1", "P1"]
+    with pytest.raises(ValueError, match="no patients from site 'Z'"):
+        site_confounded_slices(small_cohort, small_cohort.clinical.index, "Z", "A")
+
+
+def test_unet_3d_overfits_tiny_patches(small_cohort):
+    data = CohortPatches(small_cohort, target="mask", patch_size=12, max_offset=1)
+    h = train_segmenter(UNet(width=4, depth=1, dims=3), data, data, epochs=60, batch_size=5, lr=1e-2,
+                        progress=False)
+    assert h.val_dice.iloc[-1] > 0.9
