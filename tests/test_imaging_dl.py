@@ -188,6 +188,12 @@ def test_cohort_slices_pick_largest_lesion_slice(small_cohort):
         z = int(np.argmax(small_cohort.masks[i].sum((0, 1))))
         assert torch.equal(ds.y[i, 0], torch.from_numpy(small_cohort.masks[i][:, :, z]).float())
     assert ds.X.shape == (5, 1, 16, 16) and ds.patient_ids == [f"P{i}" for i in range(5)]
+    sagittal = CohortSlices(small_cohort, target="mask", axis=0)
+    for i in range(5):
+        x = int(np.argmax(small_cohort.masks[i].sum((1, 2))))
+        assert torch.equal(sagittal.y[i, 0], torch.from_numpy(small_cohort.masks[i][x]).float())
+    with pytest.raises(ValueError, match="axis must be one of 0, 1, 2"):
+        CohortSlices(small_cohort, axis=3)
 
 
 def test_cohort_slices_targets_crop_and_errors(small_cohort):

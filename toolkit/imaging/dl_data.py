@@ -203,7 +203,7 @@ class CohortSlices(_ArrayDataset):
     Raises
     ------
     ValueError
-        If a patient id or ``target`` is unknown.
+        If a patient id, ``target`` or ``axis`` is unknown.
 
     Examples
     --------
@@ -223,6 +223,8 @@ class CohortSlices(_ArrayDataset):
     def __init__(self, cohort, target: str = "mutation", axis: int = 2, patients=None, n_slices: int = 1,
                  n_background: int = 0, crop: int | None = None, normalise: bool = True,
                  augment: Augment | None = None, seed: int = 0):
+        if axis not in (0, 1, 2):
+            raise ValueError(f"axis must be one of 0, 1, 2 (sagittal, coronal, axial); got {axis!r}.")
         ids = _check_cohort(cohort, target, patients)
         rows = cohort.clinical.index.get_indexer(ids)
         rng = np.random.default_rng(seed)
