@@ -14,7 +14,8 @@ from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, roc_auc_ci, vo
                                      volume_mm3)
 
 torch = pytest.importorskip("torch")
-from toolkit.imaging.dl_data import Augment, CohortPatches, CohortSlices, normalise_intensity, split_patients  # noqa: E402
+from toolkit.imaging.dl_data import (Augment, CohortPatches, CohortSlices, normalise_intensity,  # noqa: E402
+                                     split_patients)
 from toolkit.imaging.dl_models import SmallCNN, UNet, count_parameters  # noqa: E402
 from toolkit.imaging.dl_train import (predict_masks, predict_proba, segment_volume, train_classifier,  # noqa: E402
                                       train_segmenter)

@@ -94,12 +94,13 @@ def _outputs(model, data, device, batch_size: int = 64) -> tuple[np.ndarray, np.
 
 
 def predict_proba(model: nn.Module, data, device: str | None = None) -> np.ndarray:
-    """Predicted probability of the positive class for each item of ``data`` (no augmentation).
+    """Predicted probability of the positive class for each item of ``data``, in order.
 
     Parameters
     ----------
     model : SmallCNN (any module returning one logit per item)
     data : torch Dataset of (x, y)
+        Build it without ``augment``: a test image should be scored as it is.
     device : str, optional
 
     Returns
@@ -115,7 +116,8 @@ def predict_proba(model: nn.Module, data, device: str | None = None) -> np.ndarr
 
     Taught in lesson 09.
     """
-    return _outputs(model.to(pick_device(device)), data, pick_device(device))[0]
+    device = pick_device(device)
+    return _outputs(model.to(device), data, device)[0]
 
 
 def _auc(model, data, device) -> float:
