@@ -228,6 +228,11 @@ def test_extract_accepts_volume_like_objects(lesion):
     a = extract(Vol(img), Vol(roi.astype(np.uint8)), settings=Settings(families=("stat", "morph")))
     b = extract(img, roi, spacing, Settings(families=("stat", "morph")))
     pd.testing.assert_series_equal(a, b)
+    imaging = pytest.importorskip("toolkit.imaging")
+    affine = np.diag(list(spacing) + [1.0])
+    c = extract(imaging.Volume(img, affine), imaging.Volume(roi.astype(np.uint8), affine),
+                settings=Settings(families=("stat", "morph")))
+    pd.testing.assert_series_equal(c, b)
 
 
 def test_extract_bad_input(lesion):
