@@ -166,6 +166,15 @@ def test_moran_and_geary_equal_brute_force():
     assert spatial_autocorrelation(img, roi, spacing) == pytest.approx((moran, geary), rel=1e-9)
 
 
+def test_moran_geary_refuse_huge_boxes_with_warning(monkeypatch):
+    import toolkit.radiomics.morphology as morph
+
+    monkeypatch.setattr(morph, "_MAX_FFT_VOXELS", 100)
+    img, roi = make_lesion(radius_mm=5, random_state=4)
+    with pytest.warns(UserWarning, match="too large for exact Moran"):
+        assert np.isnan(spatial_autocorrelation(img, roi, (1.0, 1.0, 2.0))).all()
+
+
 # --- processing -----------------------------------------------------------------------------
 
 def test_resample_centres_grids_and_thresholds_mask():

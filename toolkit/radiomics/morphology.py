@@ -10,6 +10,8 @@ from scipy import spatial, special
 
 __all__ = ["mesh", "morphology", "ellipsoid_area", "spatial_autocorrelation"]
 
+_MAX_FFT_VOXELS = 2 ** 25          # about 0.8 GB of complex FFT arrays for Moran's I / Geary's C
+
 
 def mesh(mask: np.ndarray, spacing_mm: tuple) -> tuple[np.ndarray, np.ndarray]:
     """Triangle mesh of the ROI surface by marching cubes at the 0.5 level.
@@ -79,6 +81,14 @@ def spatial_autocorrelation(image: np.ndarray, mask: np.ndarray, spacing_mm: tup
     from scipy import fft
 
     shape = [fft.next_fast_len(2 * n - 1, real=True) for n in mask.shape]
+    if np.prod(shape, dtype=float) > _MAX_FFT_VOXELS:
+        import warnings
+
+        warnings.warn(f"ROI box {mask.shape} is too large for exact Moran's I / Geary's C "
+                      f"({np.prod(shape, dtype=float):.2g} FFT voxels, over 1 GB); they are set to NaN. "
+                      "Resample to coarser voxels or pass Settings(spatial_autocorrelation=False).",
+                      UserWarning, stacklevel=3)
+        return float("nan"), float("nan")
     offsets = [np.where(np.arange(L) <= L // 2, np.arange(L), np.arange(L) - L) * s
                for L, s in zip(shape, spacing_mm)]                # signed offsets in mm
     grids = np.meshgrid(*offsets, indexing="ij", sparse=True)
