@@ -1,0 +1,46 @@
+"""Command line for instructors.
+
+    python -m toolkit.grading build [NAME ...]                     # make exercises
+    python -m toolkit.grading grade SUBMISSIONS_DIR --exercise NAME  # -> gradebook.csv + feedback/
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import build_exercise, find_exercises
+from .grade import grade_submissions
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m toolkit.grading")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="execute masters and build student/autograder notebooks")
+    build.add_argument("names", nargs="*")
+    build.add_argument("--exercises", default="exercises")
+    build.add_argument("--dist", default="dist")
+    grade = sub.add_parser("grade", help="grade a folder of submitted notebooks")
+    grade.add_argument("submissions")
+    grade.add_argument("--exercise", required=True)
+    grade.add_argument("--dist", default="dist")
+    grade.add_argument("--out", default=None)
+    grade.add_argument("--timeout", type=float, default=120, help="seconds per submission")
+    grade.add_argument("--memory-mb", type=int, default=2048)
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        for name in args.names or find_exercises(args.exercises):
+            paths = build_exercise(name, args.exercises, args.dist)
+            print(f"{name}: {paths['student']} and {paths['autograder']}")
+        return 0
+    autograder = Path(args.dist) / args.exercise / "autograder" / f"{args.exercise}.ipynb"
+    book = grade_submissions(args.submissions, autograder, args.out, args.timeout, args.memory_mb)
+    totals = book.groupby("student")[["score", "max"]].sum()
+    print(totals.to_string())
+    print(f"gradebook: {Path(args.out or args.submissions) / 'gradebook.csv'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
