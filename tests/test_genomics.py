@@ -92,6 +92,8 @@ def test_read_vcf_empty_data_section(tmp_path):
     ("22\t10\t.\tA\tG\t.\tPASS\t.\tGT\t0/2\t1/1\t0/0\n", "names allele 2 but ALT lists only 'G'"),
     ("22\tten\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\t1/1\t0/0\n", "POS must be a whole number; got 'ten'"),
     ("22\t10\t.\tA\tG\t.\tPASS\t.\tDP\t5\t1\t0\n", "has no GT field"),
+    # as wide as 3 diploid calls, but 6 haploid columns: must not be misread by the fast path
+    ("22\t10\t.\tA\tG\t.\tPASS\t.\tGT\t0\t1\t0\t1\t0\t1\n", "expected 3 sample columns; found 6"),
 ])
 def test_read_vcf_malformed_lines_name_file_and_line(tmp_path, body, match):
     with pytest.raises(VCFFormatError, match=match) as err:

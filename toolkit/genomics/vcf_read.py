@@ -67,17 +67,17 @@ def _open_lines(path: Path) -> list[bytes]:
     return data.splitlines()
 
 
-def _pair_table(second: str) -> np.ndarray:
-    """Lookup from 2 bytes (allele char, then `second`) read as one little-endian uint16 to the
-    allele index: '0'..'9' -> 0..9, '.' -> -1 (missing), anything else -> -2 (not simple)."""
+def _pair_table() -> np.ndarray:
+    """Lookup from 2 bytes (an allele character, then '/', '|' or TAB) read as one little-endian
+    uint16 to the allele index: '0'..'9' -> 0..9, '.' -> -1 (missing), anything else -> -2."""
     table = np.full(65536, -2, dtype=np.int8)
-    for after in second:
+    for after in "/|\t":
         for char, value in [*((str(d), d) for d in range(10)), (".", -1)]:
             table[ord(char) | ord(after) << 8] = value
     return table
 
 
-_FIRST, _SECOND = _pair_table("/|"), _pair_table("\t")
+_PAIRS = _pair_table()
 
 
 def _gt_fast(rest: list[bytes], n_samples: int) -> np.ndarray | None:
@@ -88,11 +88,11 @@ def _gt_fast(rest: list[bytes], n_samples: int) -> np.ndarray | None:
     width = 4 * n_samples - 1
     if not rest or any(len(r) != width for r in rest):
         return None
-    pairs = np.frombuffer(b"\t".join(rest) + b"\t", dtype="<u2").reshape(len(rest), n_samples, 2)
-    calls = np.empty((len(rest), n_samples, 2), dtype=np.int8)
-    calls[:, :, 0] = _FIRST[pairs[:, :, 0]]
-    calls[:, :, 1] = _SECOND[pairs[:, :, 1]]
-    return None if (calls == -2).any() else calls
+    text = b"\t".join(rest) + b"\t"
+    calls = _PAIRS[np.frombuffer(text, dtype="<u2").reshape(len(rest), n_samples, 2)]
+    chars = np.frombuffer(text, dtype=np.uint8).reshape(len(rest), n_samples, 4)
+    simple = calls.min() >= -1 and (chars[:, :, 1] != 9).all() and (chars[:, :, 3] == 9).all()
+    return calls if simple else None
 
 
 def _gt_slow(rest: list[bytes], formats: list[bytes], n_samples: int, path: Path,
