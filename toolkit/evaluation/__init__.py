@@ -6,6 +6,7 @@ from .decision import (PredictiveValues, decision_curve, net_benefit, plot_decis
                        test_characteristics, threshold_table, view_decision_curve)
 from .metrics import MetricCI, auc_ci, bootstrap_ci, bootstrap_indices, roc_auc
 from .model_card import model_card
+from .representation import performance_by_training_share
 from .subgroups import subgroup_report
 from .survival import (CoxScoreSelector, c_index, c_index_ci, cox_score_z, kaplan_meier,
                        view_kaplan_meier)
@@ -19,3 +20,4 @@ __all__ += ["PredictiveValues", "decision_curve", "net_benefit", "view_decision_
 __all__ += ["subgroup_report", "model_card"]
 __all__ += ["c_index", "c_index_ci", "cox_score_z", "CoxScoreSelector", "kaplan_meier",
             "view_kaplan_meier"]
+__all__ += ["performance_by_training_share"]
