@@ -114,6 +114,18 @@ def test_read_vcf_file_level_errors(tmp_path):
         read_vcf(_vcf(tmp_path, "", header=bad))
 
 
+def test_read_vcf_truncated_gzip(tmp_path):
+    g = _geno([[[0, 1], [1, 1]]] * 50)
+    for name in ("b.vcf.gz", "p.vcf"):
+        path = write_vcf(g, tmp_path / name)
+        if name == "p.vcf":  # plain gzip (not bgzip)
+            path = tmp_path / "p.vcf.gz"
+            path.write_bytes(gzip.compress((tmp_path / "p.vcf").read_bytes()))
+        path.write_bytes(path.read_bytes()[:-40])
+        with pytest.raises(VCFFormatError, match=f"{path.name}: the compressed data cannot be read"):
+            read_vcf(path)
+
+
 def test_genotypes_rejects_non_diploid():
     with pytest.raises(ValueError, match="Only diploid"):
         Genotypes([[[0, 1, 1]]], ["p1"], ["rs1"], ["22"], [1], ["A"], ["G"])

@@ -56,14 +56,18 @@ def _open_lines(path: Path) -> list[bytes]:
     with open(path, "rb") as fh:
         data = fh.read()
     if data[:2] == b"\x1f\x8b":
-        blocks = _bgzf_blocks(data)
-        if blocks is None:
-            data = gzip.decompress(data)
-        else:
-            from concurrent.futures import ThreadPoolExecutor  # zlib releases the GIL
+        try:
+            blocks = _bgzf_blocks(data)
+            if blocks is None:
+                data = gzip.decompress(data)
+            else:
+                from concurrent.futures import ThreadPoolExecutor  # zlib releases the GIL
 
-            with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-                data = b"".join(pool.map(lambda b: zlib.decompress(data[b[0]:b[1]], -15), blocks))
+                with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+                    data = b"".join(pool.map(lambda b: zlib.decompress(data[b[0]:b[1]], -15), blocks))
+        except (OSError, EOFError, zlib.error, IndexError) as err:
+            raise VCFFormatError(f"{path.name}: the compressed data cannot be read ({err}); the file "
+                                 "looks truncated or corrupted (interrupted copy?). Copy it again.") from None
     return data.splitlines()
 
 
