@@ -8,8 +8,12 @@ from .intermediate import IntermediateFusion
 from .late import LateFusion
 from .survival import SurvivalFusion, survival_target
 from .synthetic import make_multimodal
+from .treatment import (t_learner_benefit, treatment_effect_by_group, treatment_interaction,
+                        true_treatment_benefit, view_treatment_effects)
 
 __all__: list[str] = ["EarlyFusion", "LateFusion", "IntermediateFusion", "STRATEGIES",
                       "compare_models", "make_fusion_model", "cohort_features", "lesion_features",
                       "make_multimodal", "SurvivalFusion", "survival_target",
                       "SURVIVAL_STRATEGIES", "view_comparison"]
+__all__ += ["treatment_effect_by_group", "treatment_interaction", "t_learner_benefit",
+            "true_treatment_benefit", "view_treatment_effects"]
