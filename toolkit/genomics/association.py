@@ -6,7 +6,7 @@ import pandas as pd
 from scipy import stats
 
 from .genotypes import Genotypes
-from .stats import _as_genotypes
+from .stats import _as_genotypes, _imputed_dosage
 
 __all__ = ["gwas", "genomic_inflation", "align_to_samples"]
 
@@ -42,20 +42,14 @@ def align_to_samples(values, g: Genotypes, name: str = "phenotype") -> np.ndarra
 
 
 def _design(g, phenotype, covariates):
-    """Phenotype vector, covariate matrix with intercept, mean-imputed dosage (variants x samples)."""
+    """Phenotype vector and covariate matrix (with intercept) of the people with no NaN, and who they are."""
     y = align_to_samples(phenotype, g, "phenotype")
     C = np.ones((g.n_samples, 1))
     if covariates is not None:
         cov = align_to_samples(covariates, g, "covariates")
         C = np.column_stack([C, cov.reshape(g.n_samples, -1)])
     keep = ~np.isnan(y) & ~np.isnan(C).any(axis=1)
-    d = g.dosage()[:, keep]
-    missing = np.isnan(d)
-    if missing.any():
-        called = (~missing).sum(axis=1, keepdims=True)
-        mean = np.where(missing, 0, d).sum(axis=1, keepdims=True) / np.maximum(called, 1)
-        d = np.where(missing, mean, d)
-    return y[keep], C[keep], d
+    return y[keep], C[keep], keep
 
 
 def _linear(y, C, d):
@@ -140,19 +134,21 @@ def gwas(g, phenotype, covariates=None, model: str = "linear") -> pd.DataFrame:
     if model not in ("linear", "logistic"):
         raise ValueError(f"model must be one of ['linear', 'logistic']; got {model!r}")
     g = _as_genotypes(g)
-    y, C, d = _design(g, phenotype, covariates)
+    y, C, keep = _design(g, phenotype, covariates)
     if model == "logistic" and not np.isin(y, (0, 1)).all():
         raise ValueError(f"a logistic GWAS needs a 0/1 phenotype (1 = case); found values "
                          f"{np.unique(y)[:5].tolist()}")
-    if model == "linear":
-        beta, se, p = _linear(y, C, d)
-    else:
-        chunks = [_logistic(y, C, d[i:i + 500]) for i in range(0, max(len(d), 1), 500)]
-        beta, se, p = (np.concatenate(x) for x in zip(*chunks))
-        constant = d.std(axis=1) == 0
+    test, step = (_linear, 20_000) if model == "linear" else (_logistic, 500)
+    parts = []
+    for start in range(0, max(g.n_variants, 1), step):  # in chunks, to keep memory small
+        d = _imputed_dosage(g.subset(variants=slice(start, start + step), samples=keep))
+        beta, se, p = test(y, C, d)
+        constant = d.std(axis=1) == 0  # monomorphic among the people tested: no test possible
         beta[constant], se[constant], p[constant] = np.nan, np.nan, np.nan
+        parts.append((d.mean(axis=1) / 2, beta, se, p))
+    freq, beta, se, p = (np.concatenate(x) for x in zip(*parts))
     return pd.DataFrame({"chrom": g.chrom, "pos": g.positions, "ref": g.ref, "alt": g.alt,
-                         "alt_freq": d.mean(axis=1) / 2, "beta": beta, "se": se, "p": p,
+                         "alt_freq": freq, "beta": beta, "se": se, "p": p,
                          "n": len(y)}, index=pd.Index(g.variant_ids, name="id"))
 
 

@@ -7,21 +7,10 @@ import numpy as np
 import pandas as pd
 
 from .genotypes import Genotypes
-from .stats import _as_genotypes, allele_frequencies
+from .stats import _as_genotypes, _imputed_dosage, allele_frequencies
 
 __all__ = ["polygenic_score", "clump_and_threshold", "make_trait", "risk_by_quantile",
            "odds_ratio_top_vs_rest", "r2_by_group"]
-
-
-def _imputed_dosage(g: Genotypes) -> np.ndarray:
-    """ALT dosage with each missing call replaced by the variant's mean dosage (2 x ALT freq)."""
-    d = g.dosage()
-    missing = np.isnan(d)
-    if missing.any():
-        called = (~missing).sum(axis=1, keepdims=True)
-        mean = np.where(missing, 0, d).sum(axis=1, keepdims=True) / np.maximum(called, 1)
-        d = np.where(missing, mean, d)
-    return d
 
 
 def polygenic_score(g, weights: pd.DataFrame) -> pd.Series:

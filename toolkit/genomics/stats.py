@@ -26,6 +26,17 @@ def _as_genotypes(g) -> Genotypes:
                      ["."] * n_var, np.arange(1, n_var + 1), ["."] * n_var, ["."] * n_var)
 
 
+def _imputed_dosage(g: Genotypes) -> np.ndarray:
+    """ALT dosage with each missing call replaced by the variant's mean dosage (2 x ALT freq)."""
+    d = g.dosage()
+    missing = np.isnan(d)
+    if missing.any():
+        called = (~missing).sum(axis=1, keepdims=True)
+        mean = np.where(missing, 0, d).sum(axis=1, keepdims=True) / np.maximum(called, 1)
+        d = np.where(missing, mean, d)
+    return d
+
+
 def call_rate(g, axis: str = "variants") -> pd.Series:
     """Fraction of people with a (non-missing) call per variant, or of variants per person.
 
