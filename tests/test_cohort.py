@@ -86,6 +86,56 @@ def test_same_seed_same_data_different_seed_different():
     assert not a.clinical["age_years"].equals(c.clinical["age_years"])
 
 
+def test_default_imaging_signal_is_unchanged_from_version_1_0():
+    """Numbers recorded with the generator before ``imaging_signal`` existed (same seed)."""
+    c = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=2)
+    s = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=2, imaging_signal=1.0)
+    assert np.array_equal(c.images, s.images) and np.array_equal(c.masks, s.masks)
+    im = c.images.astype(np.float64)
+    assert int(c.masks.sum()) == 231
+    assert im.sum() == pytest.approx(2583571.0481225178, rel=1e-6)
+    assert (im ** 2).sum() == pytest.approx(172924464.63604578, rel=1e-6)
+    assert im[1, 17, 20, 16] == pytest.approx(76.33479309082031, abs=1e-4)
+    lesions = c.ground_truth["per_patient"]["lesion"]
+    assert {(p["texture_sd"], p["margin_width"]) for p in lesions.values()} <= {(4.0, 0.04),
+                                                                              (12.0, 0.2)}
+    assert c.ground_truth["imaging_signal"] == {"name": "strong", "strength": 1.0,
+                                                "overlap_lognormal_sd": 0.0}
+
+
+def _imaging_only_auc(cohort) -> float:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from toolkit.fusion import cohort_features
+
+    X, modalities = cohort_features(cohort)
+    y = cohort.clinical["mutation"].to_numpy()
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    p = cross_val_predict(model, X[modalities["imaging"]], y, method="predict_proba",
+                          cv=StratifiedKFold(5, shuffle=True, random_state=0))[:, 1]
+    return roc_auc_score(y, p)
+
+
+def test_subtle_imaging_signal_gives_a_moderate_auc():
+    subtle = make_radiogenomic_cohort(n_patients=300, size="tiny", seed=1,
+                                      imaging_signal="subtle")
+    strong = make_radiogenomic_cohort(n_patients=300, size="tiny", seed=1)
+    assert 0.65 <= _imaging_only_auc(subtle) <= 0.88  # measured 0.80
+    assert _imaging_only_auc(strong) > 0.95  # measured 0.99
+    pd.testing.assert_frame_equal(subtle.clinical, strong.clinical)  # only images change
+    truth = subtle.ground_truth
+    assert truth["imaging_signal"]["strength"] == 0.25
+    assert truth["true_effects"]["lesion_texture_sd_au"] == {"mutation_0": 4.0, "mutation_1": 6.0}
+    textures = pd.Series({k: v["texture_sd"] for k, v in truth["per_patient"]["lesion"].items()})
+    carriers = subtle.clinical["mutation"] == 1
+    assert textures[carriers].median() > textures[~carriers].median()
+    assert textures[carriers].min() < textures[~carriers].max()  # the groups overlap
+
+
 def test_single_patient_works():
     c = make_radiogenomic_cohort(n_patients=1, size="tiny")
     assert c.images.shape[0] == 1 and np.isfinite(c.clinical["prs"]).all()
@@ -123,6 +173,8 @@ def test_ground_truth_is_json_and_complete(tiny):
     ({"size": "huge"}, "size must be one of"),
     ({"ancestry_mix": {"XXX": 1.0}}, "ancestry_mix must map"),
     ({"ancestry_mix": {"CEU": -1.0}}, "ancestry_mix must map"),
+    ({"imaging_signal": "weak"}, "imaging_signal must be one of"),
+    ({"imaging_signal": 1.5}, "imaging_signal must be a number in"),
     ({"n_patients": 0, "size": "tiny"}, "at least 1"),
     ({"n_patients": 2, "size": "tiny", "write_dicom": True}, "needs out_dir"),
 ])

@@ -35,7 +35,9 @@ LESION = {
     "texture_smoothing_vox": 0.7,
     "margin_width": {0: 0.04, 1: 0.20},  # by mutation: small = sharp margin
     "min_depth_factor": 1.6,             # centre at least this x radius from the brain edge
+    "overlap_lognormal_sd": 0.5,         # per-patient spread of texture/margin x (1 - signal)
 }
+IMAGING_SIGNAL = {"strong": 1.0, "subtle": 0.25}  # named strengths of the mutation's imaging effect
 ANATOMY_SCALE = 100.0
 ANATOMY_GAIN_SD = 0.03
 
@@ -82,16 +84,27 @@ def _outline_wobble(e: list, d: np.ndarray, rng: np.random.Generator, n_waves: i
     return wobble / np.sqrt(n_waves / 2)  # each cosine has variance about 1/2
 
 
-def lesion_params(grade: int, mutation: int, anatomy: dict, rng: np.random.Generator) -> dict:
-    """Draw one patient's lesion: centre (voxel), radii (mm), texture SD, margin width."""
+def lesion_params(grade: int, mutation: int, anatomy: dict, rng: np.random.Generator,
+                  signal: float = 1.0) -> dict:
+    """Draw one patient's lesion: centre (voxel), radii (mm), texture SD, margin width.
+
+    ``signal`` (0..1) scales the mutation's effect on texture and margin; below 1 each
+    patient's texture SD and margin width also get a LogNormal(0, sd x (1 - signal)) factor
+    (drawn last, so ``signal=1`` consumes no extra random numbers: the default is unchanged).
+    """
     radius = LESION["radius_mm_by_grade"][int(grade)] * rng.lognormal(0, LESION["radius_lognormal_sd"])
     radii = radius * rng.uniform(*LESION["axis_ratio_range"], 3)
     n_deep = np.searchsorted(-anatomy["wm_depth_mm"], -LESION["min_depth_factor"] * radii.max(),
                              side="right")  # white-matter voxels sorted deepest first
     centre = anatomy["wm_voxels"][rng.integers(max(n_deep, 1))]
+    t, m = LESION["texture_sd"], LESION["margin_width"]
+    texture = (1 - signal) * t[0] + signal * t[int(mutation)]  # exact at signal = 1
+    margin = (1 - signal) * m[0] + signal * m[int(mutation)]
+    if signal < 1:  # per-patient overlap between carriers and non-carriers
+        texture, margin = np.array([texture, margin]) * rng.lognormal(
+            0, LESION["overlap_lognormal_sd"] * (1 - signal), 2)
     return {"centre_vox": centre.tolist(), "radius_mm": float(radius), "radii_mm": radii.tolist(),
-            "texture_sd": LESION["texture_sd"][int(mutation)],
-            "margin_width": LESION["margin_width"][int(mutation)]}
+            "texture_sd": float(texture), "margin_width": float(margin)}
 
 
 def insert_lesion(img: np.ndarray, mask: np.ndarray, p: dict, anatomy: dict,
@@ -141,7 +154,7 @@ def apply_scanner(img: np.ndarray, site: str, anatomy: dict, rng: np.random.Gene
     np.sqrt(real, out=out)  # magnitude of signal + complex Gaussian noise: Rician
 
 
-def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence]):
+def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence], signal: float = 1.0):
     """Images (n, X, Y, Z) float32, masks uint8 and per-patient lesion truth."""
     n = len(clin)
     shape = anatomy["t1"].shape
@@ -151,7 +164,7 @@ def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence]):
     for i, (grade, mutation, site) in enumerate(zip(clin["grade"], clin["mutation"], clin["site"])):
         rng = np.random.default_rng(seeds[i])
         img = anatomy["t1"] * np.float32(rng.normal(1, ANATOMY_GAIN_SD))
-        p = lesion_params(grade, mutation, anatomy, rng)
+        p = lesion_params(grade, mutation, anatomy, rng, signal)
         insert_lesion(img, masks[i], p, anatomy, rng)
         apply_scanner(img, site, anatomy, rng, out=images[i])
         truth.append(p | {"lesion_volume_mm3": float(masks[i].sum() * np.prod(anatomy["spacing_mm"]))})

@@ -91,6 +91,19 @@ def _check_args(size: str, ancestry_mix) -> dict:
     return mix
 
 
+def _check_signal(imaging_signal) -> float:
+    """The mutation's imaging effect strength (0..1) from a name or a number."""
+    if isinstance(imaging_signal, str):
+        if imaging_signal not in _img.IMAGING_SIGNAL:
+            raise ValueError(f"imaging_signal must be one of {sorted(_img.IMAGING_SIGNAL)} or a "
+                             f"number in [0, 1]; got {imaging_signal!r}")
+        return _img.IMAGING_SIGNAL[imaging_signal]
+    if not 0 <= float(imaging_signal) <= 1:
+        raise ValueError(f"imaging_signal must be a number in [0, 1] or one of "
+                         f"{sorted(_img.IMAGING_SIGNAL)}; got {imaging_signal!r}")
+    return float(imaging_signal)
+
+
 def _simulate_genomes(ancestry: np.ndarray, ids: list[str], length_mb: float, seed: int) -> Genotypes:
     """Simulate exactly the people needed per ancestry and rename them to the patient ids."""
     from .population import make_population
@@ -109,7 +122,8 @@ def _simulate_genomes(ancestry: np.ndarray, ids: list[str], length_mb: float, se
 def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size: str = "workshop",
                              ancestry_mix: dict[str, float] | None = None,
                              out_dir: str | os.PathLike | None = None,
-                             write_dicom: bool = False) -> RadiogenomicCohort:
+                             write_dicom: bool = False,
+                             imaging_signal: str | float = "strong") -> RadiogenomicCohort:
     """Simulate a linked SYNTHETIC cohort of brain-tumour patients with genomes, MRI and outcomes.
 
     A stand-in for a radiogenomic study (clinical table + germline VCF + MRI + segmentations)
@@ -131,6 +145,11 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     write_dicom : bool, default False
         With ``out_dir``: also one DICOM MR series per patient in dicom/<id>/ carrying FAKE
         identifiers (material for the de-identification lesson).
+    imaging_signal : {"strong", "subtle"} or float in [0, 1], default "strong"
+        How strongly the mutation shows in the image. "strong" (1.0) fixes lesion texture
+        and margin by mutation status (imaging alone predicts it almost perfectly);
+        "subtle" (0.25) shrinks that effect to a quarter and adds per-patient overlap, so
+        imaging is informative but imperfect (for radiogenomics and fusion, lessons 12-13).
 
     Returns
     -------
@@ -139,7 +158,7 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     Raises
     ------
     ValueError
-        Unknown preset, a bad ancestry mix, or fewer than 1 patient.
+        Unknown preset, a bad ancestry mix, a bad ``imaging_signal``, or fewer than 1 patient.
 
     Examples
     --------
@@ -150,6 +169,7 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     Taught in lessons 07-18.
     """
     mix = _check_args(size, ancestry_mix)
+    signal = _check_signal(imaging_signal)
     preset = PRESETS[size]
     n = preset["n_patients"] if n_patients is None else int(n_patients)
     if n < 1:
@@ -169,9 +189,10 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     clin, out_truth = _out.tumour_and_outcome(clin, liability, model, rng)
     clin["prs"] = prs.round(4)
     anatomy = _img.load_anatomy(preset["resolution_mm"])
-    images, masks, lesions = _img.make_images(clin, anatomy, ss_img.spawn(n))
+    images, masks, lesions = _img.make_images(clin, anatomy, ss_img.spawn(n), signal)
     truth = _ground_truth(seed, size, n, model, preset, anatomy, gen_truth,
                           {"liability": liability, **out_truth}, lesions, ids)
+    _record_signal(truth, imaging_signal, signal)
     cohort = RadiogenomicCohort(clin[CLINICAL_COLUMNS], genotypes, images, masks,
                                 anatomy["affine"].copy(), anatomy["spacing_mm"], truth)
     if out_dir is not None:
@@ -202,6 +223,17 @@ def _ground_truth(seed, size, n, model, preset, anatomy, gen_truth, latent, lesi
         "causal_graph": CAUSAL_GRAPH, "true_effects": _true_effects(model),
         "per_patient": per_patient,
     }
+
+
+def _record_signal(truth: dict, imaging_signal, signal: float) -> None:
+    """Store the imaging-signal strength and the texture/margin it implies in ``truth``."""
+    t, m = _img.LESION["texture_sd"], _img.LESION["margin_width"]
+    truth["imaging_signal"] = {
+        "name": imaging_signal if isinstance(imaging_signal, str) else None, "strength": signal,
+        "overlap_lognormal_sd": _img.LESION["overlap_lognormal_sd"] * (1 - signal)}
+    for key, v in (("lesion_texture_sd_au", t), ("lesion_margin_width", m)):
+        truth["true_effects"][key] = {f"mutation_{k}": (1 - signal) * v[0] + signal * v[k]
+                                      for k in (0, 1)}  # medians when the overlap is > 0
 
 
 def _true_effects(model: dict) -> dict:
