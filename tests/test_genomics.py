@@ -395,3 +395,17 @@ def test_read_vcf_of_htslib_bgzip_file_matches_plain(tmp_path):
     subprocess.run(["bgzip", "-k", str(plain)], check=True)
     for path in (plain, tmp_path / "x.vcf.gz"):
         np.testing.assert_array_equal(read_vcf(path).calls, g.calls)
+
+
+def test_read_vcf_agrees_with_scikit_allel(tmp_path):
+    allel = pytest.importorskip("allel")
+    rng = np.random.default_rng(5)
+    calls = np.where(rng.random((200, 30, 2)) < 0.03, -1, (rng.random((200, 30, 2)) < 0.4).astype(int))
+    g = _geno(calls)
+    path = write_vcf(g, tmp_path / "x.vcf.gz")
+    ref = allel.read_vcf(str(path), fields=["samples", "variants/ID", "variants/POS", "calldata/GT"])
+    mine = read_vcf(path)
+    np.testing.assert_array_equal(mine.calls, ref["calldata/GT"])
+    assert mine.samples.tolist() == ref["samples"].tolist()
+    assert mine.variant_ids.tolist() == ref["variants/ID"].tolist()
+    assert mine.positions.tolist() == ref["variants/POS"].tolist()
