@@ -1,0 +1,175 @@
+"""Every explorer, served by Voila and driven in a real headless Chromium.
+
+One Voila server (127.0.0.1, token) per module serves notebooks/explorers/. Each test opens one
+explorer, waits for the app, moves one control like a user would (keyboard on a slider,
+choosing from a drop-down, ticking a box) and checks from the DOM that the summary text and
+the plotly SVG changed. Screenshots go to build/screenshots/. Skips when Chromium or
+Playwright is missing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "build" / "screenshots"
+TOKEN = "explorer-test-token"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+LOAD_TIMEOUT_MS = 180_000
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
+if shutil.which("voila", path=os.path.dirname(sys.executable)) is None:
+    pytest.skip("voila is not installed", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    cmd = [os.path.join(os.path.dirname(sys.executable), "voila"), "--no-browser",
+           f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}",
+           str(ROOT / "notebooks" / "explorers")]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"voila exited early:\n{log.read_text()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"voila did not answer on {base}:\n{log.read_text()[-2000:]}")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, voila_url, name: str, ready_text: str):
+    page = browser.new_page(viewport={"width": 1100, "height": 950})
+    page.goto(f"{voila_url}/voila/render/{name}.ipynb?token={TOKEN}", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(f".widget-html-content:has-text('{ready_text}')",
+                           timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    return page
+
+
+def _summary(page) -> str:
+    return " ".join(page.locator(".widget-html-content").all_inner_texts())
+
+
+def _svg_text(page) -> str:
+    return " ".join(t or "" for t in page.locator(".js-plotly-plot svg text").all_text_contents())
+
+
+def _wait_changed(page, before_summary: str, before_svg: str, expect: str) -> tuple[str, str]:
+    """Wait until the summary shows ``expect`` and the plot's SVG text differs from before."""
+    deadline, summary = time.time() + 60, before_summary
+    while time.time() < deadline:
+        summary, svg = _summary(page), _svg_text(page)
+        if expect in summary and summary != before_summary and svg != before_svg:
+            return summary, svg
+        page.wait_for_timeout(250)
+    pytest.fail(f"the app did not update to show {expect!r}; summary: {summary!r}")
+
+
+def _press_slider(page, index: int, key: str, times: int) -> None:
+    handle = page.locator(".noUi-handle").nth(index)
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_test_characteristics_threshold_moves_point(browser, voila_url):
+    page = _open(browser, voila_url, "test_characteristics", "Threshold 0.50")
+    summary, svg = _summary(page), _svg_text(page)
+    assert "PPV 4.2 %" in summary
+    _press_slider(page, 0, "ArrowRight", 20)  # threshold 0.50 -> 0.70
+    summary2, svg2 = _wait_changed(page, summary, svg, "Threshold 0.70")
+    assert "sens" in svg2 and "PPV" in svg2
+    _shot(page, "test_characteristics")
+    page.close()
+
+
+def test_dicom_viewer_shows_deidentified_header(browser, voila_url):
+    page = _open(browser, voila_url, "dicom_viewer", "original")
+    summary, svg = _summary(page), _svg_text(page)
+    name = summary.split("PatientName = ")[1].split(".")[0]
+    assert name in svg  # the original name is in the header table
+    page.locator("select").nth(1).select_option("de-identified")
+    summary2, svg2 = _wait_changed(page, summary, svg, "de-identified")
+    assert name not in svg2 and name not in summary2
+    _press_slider(page, 0, "ArrowLeft", 3)
+    slice_before = int(summary2.split("Slice ")[1].split()[0])
+    _wait_changed(page, summary2, svg2, f"Slice {slice_before - 3} ")
+    _shot(page, "dicom_viewer")
+    page.close()
+
+
+def test_risk_communicator_ancestry_changes_risks(browser, voila_url):
+    page = _open(browser, voila_url, "risk_communicator", "PRS decile")
+    summary, svg = _summary(page), _svg_text(page)
+    assert "CEU" in summary
+    page.locator("select").first.select_option("YRI")
+    _wait_changed(page, summary, svg, "YRI, PRS decile")
+    _shot(page, "risk_communicator")
+    page.close()
+
+
+def test_fusion_explorer_adding_clinical(browser, voila_url):
+    page = _open(browser, voila_url, "fusion_explorer", "AUC")
+    summary, svg = _summary(page), _svg_text(page)
+    assert summary.startswith("genomic+imaging:")
+    page.locator("input[type=checkbox]").nth(2).check()
+    summary2, _ = _wait_changed(page, summary, svg, "genomic+imaging+clinical:")
+    assert "clinical +" in summary2 or "clinical -" in summary2  # its contribution is shown
+    _shot(page, "fusion_explorer")
+    page.close()
+
+
+def test_bias_explorer_mix_changes_auc(browser, voila_url):
+    page = _open(browser, voila_url, "bias_explorer", "Training mix")
+    summary, svg = _summary(page), _svg_text(page)
+    _press_slider(page, 0, "ArrowLeft", 5)  # 80 % -> 30 % CEU
+    _wait_changed(page, summary, svg, "30.0 % CEU")
+    _shot(page, "bias_explorer")
+    page.close()
