@@ -5,6 +5,8 @@ SYNTHETIC data is labelled as such wherever it appears.
 from .population import make_population
 from .variants import make_variant_table
 from .cohort import make_radiogenomic_cohort, load_radiogenomic_cohort
+from .applied import (make_neuro_cohort, make_cardio_cohort, atrophy_mask, NEURO_MODEL,
+                      CARDIO_MODEL)
 from .registry import list_datasets, card
 from .downloads import (fetch, fetch_thousand_genomes_chr22, fetch_clinvar, fetch_pneumoniamnist,
                     fetch_breastmnist, fetch_dermamnist, fetch_nsclc_radiogenomics,
@@ -23,3 +25,5 @@ __all__ += ["list_datasets", "card", "load", "fetch", "load_gse7390", "load_wdbc
             "fetch_nsclc_radiogenomics", "DatasetDownloadError", "DatasetChecksumError",
             "DatasetNotDownloadedError"]
 __all__ += ["make_variant_table"]
+__all__ += ["make_neuro_cohort", "make_cardio_cohort", "atrophy_mask", "NEURO_MODEL",
+            "CARDIO_MODEL"]
