@@ -1,0 +1,107 @@
+"""The explorers build, show correct numbers, and a control change updates the figure (no browser)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("plotly")
+pytest.importorskip("ipywidgets")
+
+from toolkit.evaluation import test_characteristics, threshold_table  # noqa: E402
+from toolkit.viz import explorers  # noqa: E402
+
+
+def _bars(fig, i=0):
+    return np.asarray(fig.data[i].y, dtype=float)
+
+
+def test_static_fallbacks_are_plain_figures():
+    import plotly.graph_objects as go
+
+    fig = explorers.test_characteristics_app(interactive=False)
+    assert type(fig) is go.Figure and len(fig.data) == 5
+    assert "PPV" in fig.layout.annotations[-1].text  # the summary travels with the static figure
+    assert type(explorers.bias_explorer_app(interactive=False)) is go.Figure
+    assert type(explorers.risk_communicator_app(interactive=False)) is go.Figure
+
+
+def test_test_characteristics_numbers_and_update():
+    app = explorers.test_characteristics_app(interactive=True)
+    y, score = explorers._test_scores()
+    row = threshold_table(y, score, [0.5], prevalence=0.01).iloc[0]
+    ppv = test_characteristics(row["sensitivity"], row["specificity"], 0.01).ppv
+    assert f"PPV {100 * ppv:.1f} %" in app.summary.value
+    point = (app.figure.data[1].x[0], app.figure.data[1].y[0])
+    app.controls["threshold"].value = 0.7
+    assert "Threshold 0.70" in app.summary.value
+    new_point = (app.figure.data[1].x[0], app.figure.data[1].y[0])
+    assert new_point[1] < point[1] and new_point[0] < point[0]  # higher cut-off: fewer positives
+    before = app.figure.data[4].y[0]
+    app.controls["prevalence"].value = 0.3
+    assert app.figure.data[4].y[0] > before  # PPV rises with prevalence
+
+
+def test_risk_communicator_deciles_average_to_baseline():
+    app = explorers.risk_communicator_app(interactive=True)
+    absolute = _bars(app.figure, 0)
+    assert absolute.mean() == pytest.approx(10.0, rel=1e-3)  # mean of decile risks = average risk
+    assert np.all(np.diff(absolute) > 0)
+    np.testing.assert_allclose(_bars(app.figure, 1), absolute / 10.0)
+    top_ceu = absolute[-1]
+    app.controls["ancestry"].value = "YRI"
+    assert "YRI" in app.summary.value
+    assert _bars(app.figure, 0)[-1] < top_ceu  # the score separates risk less in YRI
+    app.controls["baseline_pct"].value = 30.0
+    assert _bars(app.figure, 0).mean() == pytest.approx(30.0, rel=1e-3)
+
+
+def test_bias_explorer_grid_and_update():
+    grid = explorers._bias_grid()
+    assert grid[0.9]["YRI"]["auc"] < grid[0.9]["CEU"]["auc"]
+    assert grid[0.1]["YRI"]["auc"] > grid[0.9]["YRI"]["auc"]  # more YRI training data helps YRI
+    app = explorers.bias_explorer_app(interactive=True)
+    before = list(_bars(app.figure, 0))
+    app.controls["ceu_share"].value = 0.3
+    assert "30.0 % CEU" in app.summary.value
+    after = list(_bars(app.figure, 0))
+    assert after != before
+    assert after == pytest.approx([grid[0.3][g]["auc"] for g in explorers.ANCESTRIES])
+
+
+def test_fusion_contributions_add_up_to_prediction():
+    X, y, modalities, table = explorers._fusion_data()
+    assert len(table) == 7
+    contrib, prob = explorers._contributions(X, y, modalities, ("genomic", "imaging"), 3)
+    from toolkit.fusion import EarlyFusion
+
+    train = np.arange(len(X)) % 2 == 0
+    cols = modalities["genomic"] + modalities["imaging"]
+    model = EarlyFusion(modalities={m: modalities[m] for m in ("genomic", "imaging")})
+    model.fit(X.loc[train, cols], y[train])
+    logit = sum(contrib.values()) + model.estimator_.intercept_[0]
+    assert 1 / (1 + np.exp(-logit)) == pytest.approx(prob)
+    app = explorers.fusion_explorer_app(interactive=True)
+    assert app.summary.value.startswith("<b>genomic+imaging</b>")
+    app.controls["clinical"].value = True
+    assert app.summary.value.startswith("<b>genomic+imaging+clinical</b>")
+    assert app.figure.data[1].text[2] != "off"
+    for name in ("genomic", "imaging", "clinical"):
+        app.controls[name].value = False
+    assert "at least one" in app.summary.value
+
+
+def test_dicom_viewer_deidentifies_and_browses():
+    app = explorers.dicom_viewer_app(interactive=True)
+    original = dict(zip(*app.figure.data[1].cells.values))
+    assert original["PatientName"] not in ("(empty)", "(removed)")
+    image = np.asarray(app.figure.data[0].z)
+    app.controls["header"].value = "de-identified"
+    deid = dict(zip(*app.figure.data[1].cells.values))
+    assert deid["PatientName"] in ("(empty)", "(removed)")
+    assert deid["StudyInstanceUID"] != original["StudyInstanceUID"]
+    np.testing.assert_array_equal(np.asarray(app.figure.data[0].z), image)  # pixels unchanged
+    app.controls["slice_index"].value = 2
+    assert "Slice <b>2</b>" in app.summary.value
+    assert not np.array_equal(np.asarray(app.figure.data[0].z), image)
+    app.controls["preset"].value = "full range"
+    assert "full range" in app.summary.value
