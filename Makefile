@@ -29,6 +29,9 @@ lab: install
 test: install
 	$(VPY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
+exercises: install
+	$(VPY) -m toolkit.grading build
+
 doctor: install
 	$(VPY) -m toolkit doctor
 

@@ -78,3 +78,15 @@ def test_doctor_survives_a_broken_check(monkeypatch):
 def test_cli_without_command_prints_usage():
     out = subprocess.run([sys.executable, "-m", "toolkit"], capture_output=True, text=True)
     assert out.returncode == 2 and "doctor" in out.stdout
+
+
+def test_readme_lists_every_lesson_and_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    missing = [p.name for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+               if f"notebooks/{p.name}" not in readme]
+    assert not missing, f"add these lessons to the README's lesson table: {missing}"
+    assert "make lab" in readme and "make test" in readme
+
+
+def test_ci_script_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
