@@ -144,6 +144,11 @@ def make_patient_register(n_patients: int = 500, random_state: int = 0) -> pd.Da
         Index ``patient_id``; columns ``age_years`` (int), ``sex``, ``zip_code`` (5-digit text,
         20 codes in 4 areas) and ``diagnosis``.
 
+    Raises
+    ------
+    ValueError
+        ``n_patients`` below 1.
+
     Examples
     --------
     >>> make_patient_register(3, random_state=1).columns.tolist()
@@ -151,6 +156,8 @@ def make_patient_register(n_patients: int = 500, random_state: int = 0) -> pd.Da
 
     Taught in lesson 17.
     """
+    if int(n_patients) < 1:
+        raise ValueError(f"n_patients must be at least 1; got {n_patients}")
     rng = np.random.default_rng(random_state)
     zips = [f"{area}{i:02d}" for area in ("021", "024", "601", "945") for i in range(10, 15)]
     diagnoses = ["glioma", "meningioma", "metastasis", "HIV", "depression", "diabetes"]
