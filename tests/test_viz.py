@@ -105,3 +105,22 @@ def test_dicom_viewer_deidentifies_and_browses():
     assert not np.array_equal(np.asarray(app.figure.data[0].z), image)
     app.controls["preset"].value = "full range"
     assert "full range" in app.summary.value
+
+
+def test_dicom_viewer_missing_folder_and_no_leftovers(tmp_path, monkeypatch):
+    with pytest.raises(FileNotFoundError, match="DICOM series folder not found"):
+        explorers.dicom_viewer_app(series=tmp_path / "nope", interactive=False)
+    monkeypatch.setattr(explorers.tempfile, "tempdir", str(tmp_path))
+    fig = explorers.dicom_viewer_app(interactive=False)
+    assert [type(t).__name__ for t in fig.data] == ["Heatmap", "Table"]
+    assert list(tmp_path.iterdir()) == []  # demo series and de-identified copy were deleted
+
+
+def test_falls_back_to_static_figure_without_widgets(monkeypatch):
+    import plotly.graph_objects as go
+
+    monkeypatch.setattr(explorers, "_in_kernel", lambda: True)
+    monkeypatch.setattr(explorers, "_widgets_available", lambda: False)
+    assert type(explorers.risk_communicator_app()) is go.Figure
+    monkeypatch.setattr(explorers, "_widgets_available", lambda: True)
+    assert not isinstance(explorers.risk_communicator_app(), go.Figure)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib.util
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -35,6 +37,11 @@ def _in_kernel() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
+def _widgets_available() -> bool:
+    """ipywidgets and anywidget (which plotly's FigureWidget needs) are both installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("ipywidgets", "anywidget"))
+
+
 def _widget(kind: str, **kwargs):
     import ipywidgets as w
 
@@ -54,7 +61,7 @@ def _app(build, spec: dict, interactive: bool | None, title: str):
     fig, summary = build(**values)
     fig.update_layout(title=title)
     if interactive is None:
-        interactive = _in_kernel()
+        interactive = _in_kernel() and _widgets_available()
     if not interactive:
         text = re.sub(r"<[^>]+>", " ", summary)
         return fig.add_annotation(text=" ".join(text.split())[:160], showarrow=False,
@@ -209,24 +216,49 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
     -------
     ipywidgets.VBox or plotly.graph_objects.Figure
 
+    Raises
+    ------
+    FileNotFoundError
+        ``series`` is given but is not a folder.
+
+    Notes
+    -----
+    Window presets for MR are relative to the image (percentiles: MR has no fixed units);
+    for CT the HU presets of `toolkit.imaging.WINDOW_PRESETS` are added. Only the first
+    file's header is tabulated; the change count covers every file. Temporary copies (demo
+    series, de-identified copy) are deleted once read.
+
+    Examples
+    --------
+    >>> fig = dicom_viewer_app(interactive=False)  # doctest: +SKIP
+    >>> [type(t).__name__ for t in fig.data]  # doctest: +SKIP
+    ['Heatmap', 'Table']
+
     Taught in lesson 08.
     """
     import pydicom
 
     from toolkit.imaging import WINDOW_PRESETS, deidentify, read_dicom_series, to_canonical
 
+    if series is not None and not Path(series).is_dir():
+        raise FileNotFoundError(f"DICOM series folder not found: {series}; expected a folder "
+                                "holding one series of .dcm files (or pass series=None for a demo)")
     work = Path(tempfile.mkdtemp(prefix="dicom_explorer_"))
-    source = Path(series) if series is not None else _demo_dicom(work / "cohort", seed)
-    report = deidentify(source, work / "deid", salt=salt)
-    volume = to_canonical(read_dicom_series(source))
-    first = sorted(p for p in source.rglob("*") if p.is_file())[0]
-    headers = {"original": _header_table(first),
-               "de-identified": _header_table(work / "deid" / first.relative_to(source))}
+    try:  # everything is read into memory; the temporary copies are deleted straight away
+        source = Path(series) if series is not None else _demo_dicom(work / "cohort", seed)
+        report = deidentify(source, work / "deid", salt=salt)
+        volume = to_canonical(read_dicom_series(source))
+        first = sorted(p for p in source.rglob("*") if p.is_file())[0]
+        headers = {"original": _header_table(first),
+                   "de-identified": _header_table(work / "deid" / first.relative_to(source))}
+        is_ct = pydicom.dcmread(first, stop_before_pixels=True).get("Modality") == "CT"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     p1, p50, p99, lo, hi = np.nanpercentile(volume.array, [1, 50, 99.5, 0, 100])
     presets = {"auto (1st-99.5th percentile)": ((p1 + p99) / 2, p99 - p1),
                "full range": ((lo + hi) / 2, hi - lo),
                "bright tissue (median-99.5th)": ((p50 + p99) / 2, p99 - p50)}
-    if pydicom.dcmread(first, stop_before_pixels=True).get("Modality") == "CT":  # HU presets
+    if is_ct:  # CT: the standard HU presets too
         presets.update({f"CT {k}": v for k, v in WINDOW_PRESETS.items()})
     n_changes, n_files = len(report), report["file"].nunique()
 
@@ -396,6 +428,12 @@ def fusion_explorer_app(interactive: bool | None = None, seed: int = 0):
     each modality's share of the log-odds in an early-fusion logistic model (fitted on the
     other half of the patients): coefficient x standardised value, summed over its columns.
 
+    Examples
+    --------
+    >>> fig = fusion_explorer_app(interactive=False)  # 300 patients, 5-fold CV: a few seconds
+    >>> len(fig.data[0].y), list(fig.data[1].x)  # 7 modality subsets; one bar per modality
+    (7, ['genomic', 'imaging', 'clinical'])
+
     Taught in lesson 13.
     """
     X, y, modalities, table = _fusion_data(seed)
@@ -538,4 +576,4 @@ def bias_explorer_app(interactive: bool | None = None, seed: int = 0):
 
     spec = {"ceu_share": ("FloatSlider", dict(value=0.8, min=0.1, max=0.9, step=0.1,
                                               description="CEU share of training set"))}
-    return _app(build, spec, interactive, "Bias explorer: who is the model trained on?")
+    return _app(build, spec, interactive, "Bias explorer: who was the model trained on?")
