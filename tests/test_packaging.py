@@ -34,7 +34,7 @@ def test_environment_yml_and_pyproject_name_the_same_packages():
 
 def test_import_toolkit_does_not_import_heavy_libraries():
     code = ("import sys, toolkit, toolkit.datasets, toolkit.genomics, toolkit.imaging, "
-            "toolkit.evaluation, toolkit.fusion, toolkit.radiomics, toolkit.checkpoints\n"
+            "toolkit.evaluation, toolkit.fusion, toolkit.radiomics, toolkit.privacy, toolkit.checkpoints\n"
             "heavy = [m for m in ('torch', 'plotly', 'pydicom', 'SimpleITK', 'nilearn', 'sksurv') "
             "if m in sys.modules]\nprint(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
