@@ -28,7 +28,8 @@ def test_neuro_hippocampus_model():
     X = df[["age_years", "dementia", "apoe_e4_alleles"]].to_numpy(float)
     coef = LinearRegression().fit(X, df["hippocampus_ml"]).coef_
     assert coef == pytest.approx([-0.035, -1.5, -0.1], abs=0.02)
-    assert np.allclose(df["atrophy_fraction"], np.clip(1 - df["hippocampus_ml"] / 7.2, 0, 1), atol=1e-3)
+    expected = np.clip(1 - df["hippocampus_ml"] / 7.2, 0, 1)
+    assert np.allclose(df["atrophy_fraction"], expected, atol=1e-3)
 
 
 def test_neuro_reproducible_and_errors():

@@ -1,4 +1,4 @@
-"""Treatment response: per-group Cox HRs, interaction test and T-learner vs the cohort's true model."""
+"""Treatment response: per-group Cox HRs, interaction test, T-learner vs the cohort's true model."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,6 +106,10 @@ def test_errors_name_the_problem(trial):
         treatment_effect_by_group(trial.assign(event=0), "mutation")
     with pytest.raises(ValueError, match="horizon_months must be > 0"):
         t_learner_benefit(trial, ["grade"], horizon_months=0)
+    with pytest.raises(ValueError, match=r"not repeat.*'mutation' \(already the group_col\)"):
+        treatment_effect_by_group(trial, "mutation", adjust=["mutation", "age_years"])
+    with pytest.raises(ValueError, match="already the treatment_col"):
+        treatment_interaction(trial, "mutation", adjust="treatment")
     with pytest.raises(TypeError, match="DataFrame"):
         treatment_effect_by_group(trial.to_numpy(), "mutation")
 

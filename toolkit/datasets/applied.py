@@ -1,4 +1,4 @@
-"""SYNTHETIC applied cohorts: neurodegeneration (APOE + brain atrophy) and familial hypercholesterolaemia.
+"""SYNTHETIC applied cohorts: dementia (APOE + brain atrophy) and familial hypercholesterolaemia.
 
 Small, self-contained simulations for lesson 15. Every value is simulated; the published effect
 sizes they borrow are cited in ``datasets/applied_cases.md`` and in each docstring.
@@ -14,7 +14,8 @@ __all__ = ["make_neuro_cohort", "make_cardio_cohort", "atrophy_mask", "NEURO_MOD
 NEURO_MODEL = {
     "apoe_e4_allele_frequency": 0.14,        # European-ancestry populations (Farrer 1997)
     "log_odds_dementia": {"intercept_at_72": float(np.log(0.10 / 0.90)),
-                          "e4_heterozygous": float(np.log(3.2)), "e4_homozygous": float(np.log(14.9)),
+                          "e4_heterozygous": float(np.log(3.2)),
+                          "e4_homozygous": float(np.log(14.9)),
                           "per_sd_polygenic": 0.3, "per_year_age": 0.08},
     "hippocampus_ml": {"at_60": 7.2, "per_year": -0.035, "dementia": -1.5, "per_e4_allele": -0.1,
                        "sd": 0.5},
@@ -82,7 +83,8 @@ def make_neuro_cohort(n_patients: int = 500, random_state: int = 0) -> pd.DataFr
     e4 = rng.binomial(2, m["apoe_e4_allele_frequency"], n)
     prs = rng.normal(0, 1, n)
     b = m["log_odds_dementia"]
-    logit = (b["intercept_at_72"] + b["e4_heterozygous"] * (e4 == 1) + b["e4_homozygous"] * (e4 == 2)
+    logit = (b["intercept_at_72"] + b["e4_heterozygous"] * (e4 == 1)
+             + b["e4_homozygous"] * (e4 == 2)
              + b["per_sd_polygenic"] * prs + b["per_year_age"] * (age - 72))
     dementia = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     h = m["hippocampus_ml"]
@@ -142,7 +144,7 @@ def atrophy_mask(mask, loss_fraction: float) -> np.ndarray:
 
 def make_cardio_cohort(n_patients: int = 5000, random_state: int = 0,
                        carrier_fraction: float | None = None) -> pd.DataFrame:
-    """SYNTHETIC adults: familial hypercholesterolaemia (FH) variants, LDL-C, plaque and heart disease.
+    """SYNTHETIC adults: familial hypercholesterolaemia (FH) variants, LDL-C, plaque and CAD.
 
     Shows that a rare monogenic variant (about 1 in 250 people) raises risk beyond what one
     LDL-cholesterol measurement reveals, next to a polygenic LDL score and an imaging plaque score.
@@ -191,7 +193,7 @@ def make_cardio_cohort(n_patients: int = 5000, random_state: int = 0,
     rng = np.random.default_rng(random_state)
     age = rng.uniform(*m["age_years"], n).round(1)
     fh = np.zeros(n, int)
-    fh[rng.choice(n, int(round(p * n)), replace=False)] = 1  # exact count: stable small-sample demos
+    fh[rng.choice(n, int(round(p * n)), replace=False)] = 1  # exact count: stable small demos
     genes = list(m["fh_gene_shares"])
     gene = np.where(fh == 1, rng.choice(genes, n, p=list(m["fh_gene_shares"].values())), "none")
     prs = rng.normal(0, 1, n)

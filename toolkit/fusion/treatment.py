@@ -14,6 +14,14 @@ __all__ = ["treatment_effect_by_group", "treatment_interaction", "t_learner_bene
            "true_treatment_benefit", "view_treatment_effects"]
 
 
+def _check_adjust(adjust, roles: dict[str, str]) -> list[str]:
+    adjust = [adjust] if isinstance(adjust, str) else list(adjust)
+    clash = [f"{c!r} (already the {roles[c]})" for c in adjust if c in roles]
+    if clash:
+        raise ValueError(f"adjust must not repeat a column used elsewhere; got {', '.join(clash)}")
+    return adjust
+
+
 def _check_table(clinical, columns: list[str], binary: list[str]) -> pd.DataFrame:
     if not isinstance(clinical, pd.DataFrame):
         raise TypeError(f"clinical must be a pandas DataFrame (e.g. cohort.clinical); "
@@ -101,7 +109,8 @@ def treatment_effect_by_group(clinical: pd.DataFrame, group_col: str,
 
     Taught in lesson 14.
     """
-    adjust = list(adjust)
+    adjust = _check_adjust(adjust, {group_col: "group_col", treatment_col: "treatment_col",
+                                    time_col: "time_col", event_col: "event_col"})
     df = _check_table(clinical, [group_col, treatment_col, time_col, event_col] + adjust,
                       [treatment_col, event_col])
     rows = []
@@ -162,7 +171,8 @@ def treatment_interaction(clinical: pd.DataFrame, marker_col: str,
 
     Taught in lesson 14.
     """
-    adjust = list(adjust)
+    adjust = _check_adjust(adjust, {marker_col: "marker_col", treatment_col: "treatment_col",
+                                    time_col: "time_col", event_col: "event_col"})
     df = _check_table(clinical, [marker_col, treatment_col, time_col, event_col] + adjust,
                       [marker_col, treatment_col, event_col])
     df["treatment_x_marker"] = df[treatment_col] * df[marker_col]
