@@ -302,6 +302,9 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
 PRS_OR_PER_SD = {"CEU": 1.6, "CHB": 1.4, "YRI": 1.15}
 
 
+_BAR_TEXT = dict(textangle=0, textposition="outside", cliponaxis=False, textfont_size=10)
+
+
 @functools.lru_cache(maxsize=64)
 def _risk_by_decile(ancestry: str, baseline: float, n: int = 20000, seed: int = 0) -> np.ndarray:
     """Average absolute risk per PRS decile, intercept tuned so the mean risk is ``baseline``."""
@@ -353,9 +356,10 @@ def risk_communicator_app(interactive: bool | None = None):
         fig = make_subplots(1, 2, subplot_titles=("Absolute lifetime risk (%)",
                                                   "Relative risk vs average"))
         fig.add_trace(go.Bar(x=list(range(1, 11)), y=100 * risk, marker_color=colours,
-                             text=[f"{100 * r:.1f}" for r in risk], name="absolute"), 1, 1)
+                             text=[f"{100 * r:.1f}" for r in risk], name="absolute", **_BAR_TEXT), 1, 1)
         fig.add_trace(go.Bar(x=list(range(1, 11)), y=risk / base, marker_color=colours,
-                             text=[f"{r / base:.2f}x" for r in risk], name="relative"), 1, 2)
+                             text=[f"{r / base:.2f}x" for r in risk], name="relative", **_BAR_TEXT),
+                      1, 2)
         fig.add_hline(y=baseline_pct, line_dash="dot", row=1, col=1)
         fig.add_hline(y=1, line_dash="dot", row=1, col=2)
         fig.update_xaxes(title_text="PRS decile (1 = lowest)", dtick=1)
