@@ -32,6 +32,9 @@ test: install
 exercises: install
 	$(VPY) -m toolkit.grading build
 
+explore: install
+	$(VENV)/bin/voila notebooks/explorers --no-browser --Voila.ip=127.0.0.1 --port=8866 $(LAB_ARGS)
+
 doctor: install
 	$(VPY) -m toolkit doctor
 
