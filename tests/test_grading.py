@@ -168,3 +168,24 @@ def test_answers_travel_as_data_only():
     assert isinstance(got["f"], Unsupported)
     with pytest.raises(ValueError):
         json.loads("{not json")
+
+
+def test_student_notebook_gives_feedback_after_renaming(exercise, tmp_path):
+    """Public tests travel in the notebook: a renamed copy, beside other notebooks, still checks."""
+    from nbclient import NotebookClient
+
+    root, paths = exercise
+    nb = nbformat.read(paths["student"], as_version=4)
+    assert "answer == 42" not in json.dumps([c.source for c in nb.cells])  # the hidden test
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("answer = "):
+            cell.source = "answer = 42"
+    (tmp_path / "other.ipynb").write_text("{}")
+    nbformat.write(nb, tmp_path / "my homework (1).ipynb")
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    feedback = {c.source: "".join(o.get("data", {}).get("text/markdown", "") + o.get("text", "")
+                                  for o in c.outputs)
+                for c in nb.cells if c.cell_type == "code" and "grader.check" in c.source}
+    assert feedback['grader.check("q1")'].startswith("✅ q1"), feedback
+    assert feedback['grader.check("q2")'].startswith("❌ q2"), feedback
