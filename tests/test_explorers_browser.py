@@ -1,6 +1,8 @@
-"""Every explorer, served by Voila and driven in a real headless Chromium.
+"""Every explorer, served by Voila and by JupyterLab, driven in a real headless Chromium.
 
-One Voila server (127.0.0.1, token) per module serves notebooks/explorers/. Each test opens one
+One Voila server and one JupyterLab server (127.0.0.1, token, fresh per module; JupyterLab with
+its news notification off) serve notebooks/explorers/. In JupyterLab the test runs all cells as
+a user would (Run → Run All Cells). Each test opens one
 explorer, waits for the app, moves one control like a user would (keyboard on a slider,
 choosing from a drop-down, ticking a box) and checks from the DOM that the summary text and
 the plotly SVG changed. Screenshots go to build/screenshots/. Skips when Chromium or
@@ -41,28 +43,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def voila_url(tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    cmd = [os.path.join(os.path.dirname(sys.executable), "voila"), "--no-browser",
-           f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}",
-           str(ROOT / "notebooks" / "explorers")]
+def _server_command(kind: str, port: int, settings: Path) -> list[str]:
+    bin_dir = os.path.dirname(sys.executable)
+    if kind == "voila":
+        return [os.path.join(bin_dir, "voila"), "--no-browser", f"--port={port}",
+                "--Voila.ip=127.0.0.1", f"--token={TOKEN}", str(ROOT / "notebooks" / "explorers")]
+    news_off = settings / "@jupyterlab" / "apputils-extension"
+    news_off.mkdir(parents=True)
+    (news_off / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    return [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}",
+            "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", "--LabApp.news_url=None",
+            f"--LabApp.user_settings_dir={settings}", f"--notebook-dir={ROOT / 'notebooks' / 'explorers'}",
+            *(["--allow-root"] if os.geteuid() == 0 else [])]
+
+
+@pytest.fixture(scope="module", params=["voila", "jupyterlab"])
+def server(request, tmp_path_factory):
+    kind, port = request.param, _free_port()
+    folder = tmp_path_factory.mktemp(kind)
+    log = folder / "server.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(_server_command(kind, port, folder / "settings"), stdout=out,
+                                stderr=subprocess.STDOUT, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(f"{base}/?token={TOKEN}", timeout=2)
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}" if kind == "jupyterlab"
+                                       else f"{base}/?token={TOKEN}", timeout=2)
                 break
             except OSError:
                 if proc.poll() is not None:
-                    pytest.fail(f"voila exited early:\n{log.read_text()[-2000:]}")
+                    pytest.fail(f"{kind} exited early:\n{log.read_text()[-2000:]}")
                 time.sleep(0.5)
         else:
-            pytest.fail(f"voila did not answer on {base}:\n{log.read_text()[-2000:]}")
-        yield base
+            pytest.fail(f"{kind} did not answer on {base}:\n{log.read_text()[-2000:]}")
+        yield kind, base
     finally:
         proc.terminate()
         try:
@@ -79,9 +95,18 @@ def browser():
         b.close()
 
 
-def _open(browser, voila_url, name: str, ready_text: str):
+def _open(browser, server, name: str, ready_text: str):
+    kind, base = server
     page = browser.new_page(viewport={"width": 1100, "height": 950})
-    page.goto(f"{voila_url}/voila/render/{name}.ipynb?token={TOKEN}", timeout=LOAD_TIMEOUT_MS)
+    if kind == "voila":
+        page.goto(f"{base}/voila/render/{name}.ipynb?token={TOKEN}", timeout=LOAD_TIMEOUT_MS)
+    else:
+        # A workspace of its own, reset, so the notebook opened by an earlier test is not in front.
+        page.goto(f"{base}/lab/workspaces/{name}/tree/{name}.ipynb?reset&token={TOKEN}",
+                  timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_selector(".jp-StatusBar-TextItem:has-text('| Idle')", timeout=LOAD_TIMEOUT_MS)
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.get_by_text("Run All Cells", exact=True).first.click()
     page.wait_for_selector(f".widget-html-content:has-text('{ready_text}')",
                            timeout=LOAD_TIMEOUT_MS)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
@@ -119,57 +144,57 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_test_characteristics_threshold_moves_point(browser, voila_url):
-    page = _open(browser, voila_url, "test_characteristics", "Threshold 0.50")
+def test_test_characteristics_threshold_moves_point(browser, server):
+    page = _open(browser, server, "test_characteristics", "Threshold 0.50")
     summary, svg = _summary(page), _svg_text(page)
     assert "PPV 4.2 %" in summary
     _press_slider(page, 0, "ArrowRight", 20)  # threshold 0.50 -> 0.70
     summary2, svg2 = _wait_changed(page, summary, svg, "Threshold 0.70")
     assert "sens" in svg2 and "PPV" in svg2
-    _shot(page, "test_characteristics")
+    _shot(page, server[0] + "_test_characteristics")
     page.close()
 
 
-def test_dicom_viewer_shows_deidentified_header(browser, voila_url):
-    page = _open(browser, voila_url, "dicom_viewer", "original")
+def test_dicom_viewer_shows_deidentified_header(browser, server):
+    page = _open(browser, server, "dicom_viewer", "original")
     summary, svg = _summary(page), _svg_text(page)
     name = summary.split("PatientName = ")[1].split(".")[0]
     assert name in svg  # the original name is in the header table
-    page.locator("select").nth(1).select_option("de-identified")
+    page.locator(".widget-dropdown select").nth(1).select_option("de-identified")
     summary2, svg2 = _wait_changed(page, summary, svg, "de-identified")
     assert name not in svg2 and name not in summary2
     _press_slider(page, 0, "ArrowLeft", 3)
     slice_before = int(summary2.split("Slice ")[1].split()[0])
     _wait_changed(page, summary2, svg2, f"Slice {slice_before - 3} ")
-    _shot(page, "dicom_viewer")
+    _shot(page, server[0] + "_dicom_viewer")
     page.close()
 
 
-def test_risk_communicator_ancestry_changes_risks(browser, voila_url):
-    page = _open(browser, voila_url, "risk_communicator", "PRS decile")
+def test_risk_communicator_ancestry_changes_risks(browser, server):
+    page = _open(browser, server, "risk_communicator", "PRS decile")
     summary, svg = _summary(page), _svg_text(page)
     assert "CEU" in summary
-    page.locator("select").first.select_option("YRI")
+    page.locator(".widget-dropdown select").first.select_option("YRI")
     _wait_changed(page, summary, svg, "YRI, PRS decile")
-    _shot(page, "risk_communicator")
+    _shot(page, server[0] + "_risk_communicator")
     page.close()
 
 
-def test_fusion_explorer_adding_clinical(browser, voila_url):
-    page = _open(browser, voila_url, "fusion_explorer", "AUC")
+def test_fusion_explorer_adding_clinical(browser, server):
+    page = _open(browser, server, "fusion_explorer", "AUC")
     summary, svg = _summary(page), _svg_text(page)
     assert summary.startswith("genomic+imaging:")
-    page.locator("input[type=checkbox]").nth(2).check()
+    page.locator(".widget-checkbox input[type=checkbox]").nth(2).check()
     summary2, _ = _wait_changed(page, summary, svg, "genomic+imaging+clinical:")
     assert "clinical +" in summary2 or "clinical -" in summary2  # its contribution is shown
-    _shot(page, "fusion_explorer")
+    _shot(page, server[0] + "_fusion_explorer")
     page.close()
 
 
-def test_bias_explorer_mix_changes_auc(browser, voila_url):
-    page = _open(browser, voila_url, "bias_explorer", "Training mix")
+def test_bias_explorer_mix_changes_auc(browser, server):
+    page = _open(browser, server, "bias_explorer", "Training mix")
     summary, svg = _summary(page), _svg_text(page)
     _press_slider(page, 0, "ArrowLeft", 5)  # 80 % -> 30 % CEU
     _wait_changed(page, summary, svg, "30.0 % CEU")
-    _shot(page, "bias_explorer")
+    _shot(page, server[0] + "_bias_explorer")
     page.close()
