@@ -90,3 +90,12 @@ def test_readme_lists_every_lesson_and_the_two_commands():
 
 def test_ci_script_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_constraints_pin_every_dependency():
+    """constraints.txt (pip freeze of a passing run) pins each runtime and dev dependency."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    pinned = {_name(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
+              if "==" in line}
+    assert not wanted - pinned, f"not pinned in constraints.txt: {sorted(wanted - pinned)}"
