@@ -48,12 +48,15 @@ def _server_command(kind: str, port: int, settings: Path) -> list[str]:
     if kind == "voila":
         return [os.path.join(bin_dir, "voila"), "--no-browser", f"--port={port}",
                 "--Voila.ip=127.0.0.1", f"--token={TOKEN}", str(ROOT / "notebooks" / "explorers")]
+    # JupyterLab saves a notebook after running it: serve a copy, never the committed files.
+    copy = settings.parent / "explorers"
+    shutil.copytree(ROOT / "notebooks" / "explorers", copy)
     news_off = settings / "@jupyterlab" / "apputils-extension"
     news_off.mkdir(parents=True)
     (news_off / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     return [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}",
             "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", "--LabApp.news_url=None",
-            f"--LabApp.user_settings_dir={settings}", f"--notebook-dir={ROOT / 'notebooks' / 'explorers'}",
+            f"--LabApp.user_settings_dir={settings}", f"--notebook-dir={copy}",
             *(["--allow-root"] if os.geteuid() == 0 else [])]
 
 
