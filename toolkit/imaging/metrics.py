@@ -214,7 +214,8 @@ def roc_auc_ci(y_true, y_score, n_boot: int = 1000, level: float = 0.95,
                random_state: int = 0) -> dict[str, float]:
     """Area under the ROC curve with a percentile bootstrap confidence interval.
 
-    An AUC without its interval hides how little a small test set can prove.
+    An AUC without its interval hides how little a small test set can prove. The same
+    bootstrap as :func:`toolkit.evaluation.auc_ci`, returned as a dict for the imaging lessons.
 
     Parameters
     ----------
@@ -243,18 +244,10 @@ def roc_auc_ci(y_true, y_score, n_boot: int = 1000, level: float = 0.95,
 
     Taught in lesson 09.
     """
-    from scipy.stats import rankdata
-    from sklearn.metrics import roc_auc_score
+    from ..evaluation import auc_ci   # one bootstrap for the whole course (lesson 03)
 
-    y, p = np.asarray(y_true).astype(int), np.asarray(y_score, dtype=float)
+    y = np.asarray(y_true).astype(int)
     if len(np.unique(y)) != 2:
         raise ValueError(f"y_true must contain both classes 0 and 1; got {np.unique(y).tolist()}.")
-    draws = np.random.default_rng(random_state).integers(0, len(y), (n_boot, len(y)))
-    yb, pb = y[draws], p[draws]
-    n1 = yb.sum(1)
-    keep = (n1 > 0) & (n1 < len(y))           # skip resamples with one class only
-    ranks = rankdata(pb[keep], axis=1)        # ties get average ranks, as in the Mann-Whitney U
-    n1, n0 = n1[keep], len(y) - n1[keep]
-    boots = ((ranks * yb[keep]).sum(1) - n1 * (n1 + 1) / 2) / (n1 * n0)
-    lo, hi = np.percentile(boots, [50 * (1 - level), 50 * (1 + level)])
-    return {"auc": float(roc_auc_score(y, p)), "ci_low": float(lo), "ci_high": float(hi), "n": int(len(y))}
+    r = auc_ci(y, y_score, n_boot=n_boot, ci=level, random_state=random_state)
+    return {"auc": r.value, "ci_low": r.lower, "ci_high": r.upper, "n": int(len(y))}
