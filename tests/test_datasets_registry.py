@@ -26,7 +26,8 @@ def test_table_columns_and_values():
     assert set(table["availability"]) == {"offline", "download"}
     assert table["synthetic"].dtype == bool
     synthetic = set(table.loc[table["synthetic"], "name"])
-    assert synthetic == {"simulated_population", "radiogenomic_cohort", "variant_table"}
+    assert synthetic == {"simulated_population", "radiogenomic_cohort", "variant_table",
+                         "neuro_cohort", "cardio_cohort"}
     offline = set(table.loc[table["availability"] == "offline", "name"])  # as doctor reads it
     assert {"gse7390", "wdbc", "dicom_examples", "mni152"} <= offline
 
@@ -77,16 +78,16 @@ def _sections(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_dataset_has_a_complete_card(name):
-    path = CARDS / f"{name}.md"
-    assert path.is_file(), f"datasets/{name}.md is missing"
+    path = CARDS / get_entry(name).card_file
+    assert path.is_file(), f"datasets/{path.name} is missing"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# ")
     sections = _sections(text)
     required = CARD_HEADINGS + (("Generating model",) if get_entry(name).synthetic else ())
     missing = [h for h in required if h not in sections]
-    assert not missing, f"datasets/{name}.md lacks ## {missing}"
+    assert not missing, f"datasets/{path.name} lacks ## {missing}"
     empty = [h for h in required if len(sections[h]) < 10]
-    assert not empty, f"datasets/{name}.md has empty sections {empty}"
+    assert not empty, f"datasets/{path.name} has empty sections {empty}"
     assert card(name) == text
     for f in get_entry(name).files:  # the card states every pinned checksum
         if f.known_hash:
@@ -100,12 +101,18 @@ def test_card_without_files_falls_back_to_registry_summary(monkeypatch):
     assert datasets.load_wdbc().description == text  # loaders still work in a wheel install
 
 
+def test_every_card_in_datasets_belongs_to_a_registry_entry():
+    cards = {p.name for p in CARDS.glob("*.md") if p.name != "README.md"}
+    assert cards == {get_entry(n).card_file for n in NAMES}
+
+
 def test_load_dispatches_to_simulators():
     g = datasets.load("simulated_population", n_per_population=3, sequence_length_mb=0.05,
                       random_state=1)
     assert g.n_samples == 9
     table = datasets.load("variant_table", n_variants=40, random_state=0)
     assert len(table.frame) == 40
+    assert len(datasets.load("neuro_cohort", n_patients=30)) == 30
 
 
 def test_import_stays_light():

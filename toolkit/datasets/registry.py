@@ -54,6 +54,12 @@ class DatasetEntry:
     loader: str  # "module:function", imported only when the dataset is loaded
     files: tuple[RemoteFile, ...] = ()
     manual_steps: str = ""  # for collections that cannot be fetched by a plain HTTP GET
+    card_name: str = ""  # datasets/<card_name>.md when several entries share one card
+
+    @property
+    def card_file(self) -> str:
+        """File name of this dataset's card in ``datasets/``."""
+        return f"{self.card_name or self.name}.md"
 
 
 def _medmnist(name: str, md5: str, modality: str, size: str, licence: str = "CC BY 4.0"):
@@ -113,6 +119,14 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                      "CSV. 3. Install the NBIA Data Retriever and open the manifest with it. "
                      "4. Choose the 'Descriptive Directory Name' layout and download into "
                      "{folder}.")),
+    DatasetEntry("neuro_cohort", "genotype (APOE, PRS) + hippocampal volume + dementia",
+                 "toolkit simulator (published effect sizes)", "BSD-3-Clause (toolkit)",
+                 "500 people (default)", "offline", True,
+                 "toolkit.datasets.applied:make_neuro_cohort", card_name="applied_cases"),
+    DatasetEntry("cardio_cohort", "FH variants + LDL-C + plaque + CAD",
+                 "toolkit simulator (published effect sizes)", "BSD-3-Clause (toolkit)",
+                 "5,000 people (default)", "offline", True,
+                 "toolkit.datasets.applied:make_cardio_cohort", card_name="applied_cases"),
 )
 
 
@@ -155,6 +169,7 @@ def list_datasets() -> pd.DataFrame:
 
 
 def _card_path(name: str) -> Path | None:
+    name = get_entry(name).card_file[:-3]
     repo_cards = Path(__file__).resolve().parents[2] / "datasets" / f"{name}.md"
     if repo_cards.is_file():
         return repo_cards
