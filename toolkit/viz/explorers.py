@@ -236,30 +236,11 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
 
     Taught in lesson 08.
     """
-    import pydicom
-
-    from toolkit.imaging import WINDOW_PRESETS, deidentify, read_dicom_series, to_canonical
-
     if series is not None and not Path(series).is_dir():
         raise FileNotFoundError(f"DICOM series folder not found: {series}; expected a folder "
                                 "holding one series of .dcm files (or pass series=None for a demo)")
-    work = Path(tempfile.mkdtemp(prefix="dicom_explorer_"))
-    try:  # everything is read into memory; the temporary copies are deleted straight away
-        source = Path(series) if series is not None else _demo_dicom(work / "cohort", seed)
-        report = deidentify(source, work / "deid", salt=salt)
-        volume = to_canonical(read_dicom_series(source))
-        first = sorted(p for p in source.rglob("*") if p.is_file())[0]
-        headers = {"original": _header_table(first),
-                   "de-identified": _header_table(work / "deid" / first.relative_to(source))}
-        is_ct = pydicom.dcmread(first, stop_before_pixels=True).get("Modality") == "CT"
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    p1, p50, p99, lo, hi = np.nanpercentile(volume.array, [1, 50, 99.5, 0, 100])
-    presets = {"auto (1st-99.5th percentile)": ((p1 + p99) / 2, p99 - p1),
-               "full range": ((lo + hi) / 2, hi - lo),
-               "bright tissue (median-99.5th)": ((p50 + p99) / 2, p99 - p50)}
-    if is_ct:  # CT: the standard HU presets too
-        presets.update({f"CT {k}": v for k, v in WINDOW_PRESETS.items()})
+    volume, headers, is_ct, report = _read_and_deidentify(series, salt, seed)
+    presets = _viewer_presets(volume.array, is_ct)
     n_changes, n_files = len(report), report["file"].nunique()
 
     def build(slice_index: int, preset: str, header: str):
@@ -294,6 +275,39 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
             "header": ("Dropdown", dict(value="original", options=list(headers),
                                         description="header"))}
     return _app(build, spec, interactive, "DICOM viewer and de-identification")
+
+
+def _read_and_deidentify(series, salt: str, seed: int):
+    """Read a series (or write the demo one), de-identify a copy; return what the viewer shows."""
+    import pydicom
+
+    from toolkit.imaging import deidentify, read_dicom_series, to_canonical
+
+    work = Path(tempfile.mkdtemp(prefix="dicom_explorer_"))
+    try:  # everything is read into memory; the temporary copies are deleted straight away
+        source = Path(series) if series is not None else _demo_dicom(work / "cohort", seed)
+        report = deidentify(source, work / "deid", salt=salt)
+        volume = to_canonical(read_dicom_series(source))
+        first = sorted(p for p in source.rglob("*") if p.is_file())[0]
+        headers = {"original": _header_table(first),
+                   "de-identified": _header_table(work / "deid" / first.relative_to(source))}
+        is_ct = pydicom.dcmread(first, stop_before_pixels=True).get("Modality") == "CT"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return volume, headers, is_ct, report
+
+
+def _viewer_presets(array: np.ndarray, is_ct: bool) -> dict[str, tuple[float, float]]:
+    """Window (centre, width) presets: relative to the image for MR, plus HU presets for CT."""
+    from toolkit.imaging import WINDOW_PRESETS
+
+    p1, p50, p99, lo, hi = np.nanpercentile(array, [1, 50, 99.5, 0, 100])
+    presets = {"auto (1st-99.5th percentile)": ((p1 + p99) / 2, p99 - p1),
+               "full range": ((lo + hi) / 2, hi - lo),
+               "bright tissue (median-99.5th)": ((p50 + p99) / 2, p99 - p50)}
+    if is_ct:  # CT: the standard HU presets too
+        presets.update({f"CT {k}": v for k, v in WINDOW_PRESETS.items()})
+    return presets
 
 
 # ---------------------------------------------------------------- 3. risk communicator
