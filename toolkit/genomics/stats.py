@@ -8,6 +8,7 @@ import pandas as pd
 from scipy.special import gammaln
 
 from .genotypes import Genotypes
+from .zarr_store import ChunkedGenotypes
 
 __all__ = ["call_rate", "allele_frequencies", "minor_allele_frequencies", "genotype_counts",
            "hwe_exact", "filter_variants"]
@@ -64,6 +65,9 @@ def call_rate(g, axis: str = "variants") -> pd.Series:
 
     Taught in lesson 01.
     """
+    if isinstance(g, ChunkedGenotypes):  # on disk: chunk by chunk with Dask
+        from . import chunked
+        return chunked.call_rate(g, axis=axis)
     g = _as_genotypes(g)
     called = ~g.is_missing()
     if axis == "variants":
@@ -85,6 +89,9 @@ def genotype_counts(g) -> pd.DataFrame:
 
     Taught in lesson 01.
     """
+    if isinstance(g, ChunkedGenotypes):
+        from . import chunked
+        return chunked.genotype_counts(g)
     g = _as_genotypes(g)
     alt = (g.calls[:, :, 0] == 1).view(np.uint8) + (g.calls[:, :, 1] == 1).view(np.uint8)
     called = ~g.is_missing()
@@ -112,6 +119,9 @@ def allele_frequencies(g) -> pd.Series:
 
     Taught in lesson 01.
     """
+    if isinstance(g, ChunkedGenotypes):
+        from . import chunked
+        return chunked.allele_frequencies(g)
     g = _as_genotypes(g)
     called = (g.calls >= 0).sum(axis=(1, 2))
     alt = (g.calls >= 1).sum(axis=(1, 2))
@@ -203,7 +213,7 @@ def hwe_exact(g, midp: bool = False) -> pd.Series:
 
     Taught in lesson 01.
     """
-    counts = genotype_counts(g)
+    counts = genotype_counts(g)  # a ChunkedGenotypes is counted chunk by chunk there
     het = counts["het"].to_numpy(np.int64)
     hom_ref, hom_alt = counts["hom_ref"].to_numpy(np.int64), counts["hom_alt"].to_numpy(np.int64)
     # the rare allele is the one with fewer copies, not the rarer homozygote
@@ -238,6 +248,9 @@ def filter_variants(g, min_call_rate: float = 0.95, min_maf: float = 0.01) -> Ge
 
     Taught in lesson 01.
     """
+    if isinstance(g, ChunkedGenotypes):  # returns a lazy ChunkedGenotypes subset
+        from . import chunked
+        return chunked.filter_variants(g, min_call_rate, min_maf)
     if not 0 <= min_call_rate <= 1:
         raise ValueError(f"min_call_rate must be between 0 and 1; got {min_call_rate}")
     if not 0 <= min_maf <= 0.5:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .genotypes import Genotypes
 from .stats import _as_genotypes, allele_frequencies
+from .zarr_store import ChunkedGenotypes
 
 __all__ = ["standardized_dosage", "pca"]
 
@@ -65,7 +66,7 @@ def _relationship_sums(g: Genotypes, maf: float):
     return grm, pairs, n_kept
 
 
-def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
+def pca(g, n_components: int = 10, maf: float = 0.05, **chunked_options) -> pd.DataFrame:
     """Principal components of the genotypes: each person's position on the main axes of variation.
 
     The first components usually separate ancestries; GWAS uses them as covariates so that
@@ -77,6 +78,10 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
     n_components : int, default 10
     maf : float, default 0.05
         Use only variants with minor allele frequency >= maf (rare variants add noise).
+    **chunked_options
+        Only for a `ChunkedGenotypes` (a Zarr store from `open_zarr`), which is computed by
+        randomized subspace iteration without forming the relationship matrix:
+        ``n_iter``, ``n_oversamples``, ``random_state`` (see `toolkit.genomics.chunked.pca`).
 
     Returns
     -------
@@ -112,6 +117,11 @@ def pca(g, n_components: int = 10, maf: float = 0.05) -> pd.DataFrame:
 
     Taught in lesson 02.
     """
+    if isinstance(g, ChunkedGenotypes):  # on disk: streamed, randomized (chunked.pca)
+        from . import chunked
+        return chunked.pca(g, n_components, maf, **chunked_options)
+    if chunked_options:
+        raise TypeError(f"pca() got options for on-disk genotypes only: {sorted(chunked_options)}")
     g = _as_genotypes(g)
     grm, pairs, n_kept = _relationship_sums(g, maf)
     limit = min(g.n_samples, n_kept) - 1

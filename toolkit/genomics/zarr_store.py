@@ -1,0 +1,480 @@
+"""Genotypes larger than memory: VCF Zarr stores on disk, read lazily as Dask arrays.
+
+A Zarr store is a folder of compressed chunks: the genotype matrix cut into blocks of
+variants x samples, each block a file. Only the blocks a computation needs are read, so
+a cohort of 5,000 people x 500,000 variants (5 GB of calls) is processed a block at a time.
+
+The layout follows the VCF Zarr specification (Czech et al. 2025) as written by bio2zarr:
+``call_genotype`` (variants, samples, ploidy) int8 with -1 missing, ``variant_position``,
+``variant_allele`` (REF, ALT), ``variant_contig`` (index into ``contig_id``), ``variant_id``,
+``sample_id``. sgkit and bio2zarr's ``vcf2zarr`` tools read these stores too.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .genotypes import Genotypes
+
+__all__ = ["vcf_to_zarr", "write_zarr", "ZarrWriter", "open_zarr", "ChunkedGenotypes"]
+
+_VCF_ZARR_VERSION = "0.5"  # the version bio2zarr 0.2 writes
+
+
+def _part_dir(target: Path) -> Path:
+    """A fresh hidden folder next to ``target`` (same disk, so the final rename is atomic)."""
+    return target.with_name(f".{target.name}.part-{uuid.uuid4().hex[:8]}")
+
+
+def _check_target(target: Path, overwrite: bool) -> None:
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} already exists; pass overwrite=True to replace it, "
+                              "or choose another output path.")
+
+
+def _move_into_place(tmp: Path, target: Path) -> Path:
+    """Rename the finished store to ``target``, replacing an older store only now."""
+    if target.exists():
+        old = _part_dir(target)
+        os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+    return target
+
+
+def vcf_to_zarr(vcf_path: str | os.PathLike, zarr_path: str | os.PathLike, *,
+                variants_chunk_size: int = 10_000, samples_chunk_size: int = 10_000,
+                worker_processes: int = 0, overwrite: bool = False) -> Path:
+    """Convert a VCF (plain, .gz or .bcf) to a VCF Zarr store with bio2zarr.
+
+    The store is written under a temporary name next to ``zarr_path`` and renamed at the
+    end, so a failed conversion leaves nothing half-written behind.
+
+    Parameters
+    ----------
+    vcf_path : path
+        The VCF file to convert.
+    zarr_path : path
+        The folder to create (e.g. ``cohort.vcz``).
+    variants_chunk_size, samples_chunk_size : int, default 10,000
+        Chunk shape of the genotype matrix (one chunk of 10,000 x 5,000 calls is 100 MB
+        uncompressed, 1-5 MB on disk).
+    worker_processes : int, default 0
+        Processes bio2zarr uses; 0 = the calling process only.
+    overwrite : bool, default False
+        Replace an existing store at ``zarr_path`` (only once the new one is complete).
+
+    Returns
+    -------
+    pathlib.Path
+        ``zarr_path``; open it with `open_zarr`.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``vcf_path`` does not exist.
+    FileExistsError
+        ``zarr_path`` exists and ``overwrite`` is False.
+    toolkit.genomics.VCFFormatError
+        bio2zarr cannot read the VCF (malformed or truncated).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.genomics import write_vcf
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> g = Genotypes([[[0, 1], [1, 1]], [[0, 0], [-1, -1]]], ["p1", "p2"], ["rs1", "rs2"],
+    ...               ["22", "22"], [100, 200], ["A", "C"], ["G", "T"])
+    >>> store = vcf_to_zarr(write_vcf(g, tmp / "tiny.vcf.gz"), tmp / "tiny.vcz")
+    >>> open_zarr(store).gt.compute()[:, :, 0].tolist()
+    [[0, 1], [0, -1]]
+    """
+    import logging
+
+    from bio2zarr import vcf as b2z_vcf
+
+    from .vcf_read import VCFFormatError
+
+    vcf_path, target = Path(vcf_path), Path(zarr_path)
+    if not vcf_path.is_file():
+        raise FileNotFoundError(f"VCF file not found: {vcf_path}")
+    _check_target(target, overwrite)
+    work = _part_dir(target)
+    work.mkdir(parents=True)
+    b2z_log = logging.getLogger("bio2zarr")
+    level = b2z_log.level
+    b2z_log.setLevel(logging.ERROR)  # 'Total records unknown' for unindexed files: harmless
+    try:
+        b2z_vcf.convert([str(vcf_path)], str(work / "store.vcz"), icf_path=str(work / "icf"),
+                        variants_chunk_size=variants_chunk_size,
+                        samples_chunk_size=samples_chunk_size, worker_processes=worker_processes)
+        return _move_into_place(work / "store.vcz", target)
+    except Exception as err:
+        raise VCFFormatError(f"{vcf_path.name}: bio2zarr could not convert this VCF "
+                             f"({type(err).__name__}: {err}). Check it with `bcftools view "
+                             f"{vcf_path}`: copy a truncated file again, or fix the line it reports.") from err
+    finally:
+        b2z_log.setLevel(level)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _compressor():
+    import numcodecs
+
+    return numcodecs.Blosc(cname="zstd", clevel=7, shuffle=numcodecs.Blosc.SHUFFLE)
+
+
+class ZarrWriter:
+    """Write a VCF Zarr store a chunk of variants at a time (for cohorts larger than memory).
+
+    Parameters
+    ----------
+    zarr_path : path
+        The folder to create. Written under a temporary name; `close` renames it.
+    sample_ids : sequence of str
+        One id per person, in the column order of every appended chunk.
+    variants_chunk_size : int, default 10,000
+        Variants per stored chunk; appended rows are buffered until a chunk is full.
+    samples_chunk_size : int, optional
+        Samples per stored chunk; default all samples in one chunk (fastest for PCA).
+    sample_info : DataFrame, optional
+        One row per sample (e.g. ``population``); each column is stored as ``sample_<name>``.
+    overwrite : bool, default False
+        Replace an existing store (only when `close` succeeds).
+
+    Examples
+    --------
+    Use it as a context manager: the store appears only if the block finishes without error.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "grow.vcz"
+    >>> g = Genotypes([[[0, 1], [1, 1]], [[0, 0], [-1, -1]]], ["p1", "p2"], ["rs1", "rs2"],
+    ...               ["22", "22"], [100, 200], ["A", "C"], ["G", "T"])
+    >>> with ZarrWriter(path, g.samples, variants_chunk_size=1) as w:
+    ...     w.append(g.subset(variants=[0]))
+    ...     w.append(g.subset(variants=[1]))
+    >>> open_zarr(path).n_variants
+    2
+    """
+
+    def __init__(self, zarr_path: str | os.PathLike, sample_ids, *, variants_chunk_size: int = 10_000,
+                 samples_chunk_size: int | None = None, sample_info: pd.DataFrame | None = None,
+                 overwrite: bool = False) -> None:
+        import zarr
+
+        self.path = Path(zarr_path)
+        _check_target(self.path, overwrite)
+        self.sample_ids = np.asarray(sample_ids, dtype=str)
+        if variants_chunk_size < 1:
+            raise ValueError(f"variants_chunk_size must be >= 1; got {variants_chunk_size}")
+        self.variants_chunk_size = int(variants_chunk_size)
+        n = len(self.sample_ids)
+        self._s_chunk = int(samples_chunk_size or max(n, 1))
+        self._tmp = _part_dir(self.path)
+        self._root = zarr.open_group(str(self._tmp), mode="w", zarr_format=2)
+        self._arrays = {}
+        v = self.variants_chunk_size
+        self._new("call_genotype", (0, n, 2), (v, self._s_chunk, 2), "i1", ("variants", "samples", "ploidy"), -1)
+        self._new("call_genotype_mask", (0, n, 2), (v, self._s_chunk, 2), "bool",
+                  ("variants", "samples", "ploidy"), False)
+        self._new("variant_position", (0,), (v,), "i4", ("variants",), 0)
+        self._new("variant_contig", (0,), (v,), "i2", ("variants",), 0)
+        self._new("variant_id", (0,), (v,), str, ("variants",), "")
+        self._new("variant_id_mask", (0,), (v,), "bool", ("variants",), False)
+        self._new("variant_allele", (0, 2), (v, 2), str, ("variants", "alleles"), "")
+        self._write_small("sample_id", self.sample_ids, ("samples",))
+        if sample_info is not None:
+            info = sample_info.loc[self.sample_ids] if set(self.sample_ids) <= set(sample_info.index) \
+                else sample_info
+            for col in info.columns:
+                self._write_small(f"sample_{col}", np.asarray(info[col], dtype=str), ("samples",))
+        self._contigs: list[str] = []
+        self._buffer: list[Genotypes] = []
+        self._buffered = 0
+        self.n_variants = 0
+        self._closed = False
+
+    def _new(self, name, shape, chunks, dtype, dims, fill):
+        arr = self._root.create_array(name, shape=shape, chunks=chunks, dtype=dtype,
+                                      compressors=_compressor(), fill_value=fill)
+        arr.attrs["_ARRAY_DIMENSIONS"] = list(dims)
+        self._arrays[name] = arr
+
+    def _write_small(self, name, values, dims):
+        values = np.asarray(values)
+        if values.dtype.kind in "OUS":
+            values = values.astype(str)
+        arr = self._root.create_array(name, shape=values.shape, chunks=values.shape or (1,),
+                                      dtype=str if values.dtype.kind == "U" else values.dtype,
+                                      compressors=_compressor())
+        arr[...] = values
+        arr.attrs["_ARRAY_DIMENSIONS"] = list(dims)
+
+    def append(self, g: Genotypes) -> None:
+        """Add the variants of ``g`` (same samples, same order) after those written so far."""
+        if self._closed:
+            raise ValueError(f"{self.path}: this ZarrWriter is closed; open a new one to write more.")
+        if not isinstance(g, Genotypes):
+            raise TypeError(f"append expects a Genotypes chunk; got {type(g).__name__}")
+        if g.n_samples != len(self.sample_ids) or not np.array_equal(g.samples, self.sample_ids):
+            raise ValueError(f"{self.path}: the chunk's samples differ from the writer's "
+                             f"{len(self.sample_ids)} sample_ids (same people, same order needed).")
+        self._buffer.append(g)
+        self._buffered += g.n_variants
+        while self._buffered >= self.variants_chunk_size:
+            self._flush(self.variants_chunk_size)
+
+    def _flush(self, n_rows: int) -> None:
+        """Write the first ``n_rows`` buffered variants to the end of the store."""
+        calls = np.concatenate([b.calls for b in self._buffer])
+        fields = {name: np.concatenate([getattr(b, name) for b in self._buffer])
+                  for name in ("variant_ids", "chrom", "positions", "ref", "alt")}
+        for c in dict.fromkeys(fields["chrom"][:n_rows]):
+            if c not in self._contigs:
+                self._contigs.append(c)
+        contig_index = {c: i for i, c in enumerate(self._contigs)}
+        rows = {"call_genotype": calls[:n_rows], "call_genotype_mask": calls[:n_rows] < 0,
+                "variant_position": fields["positions"][:n_rows],
+                "variant_contig": np.array([contig_index[c] for c in fields["chrom"][:n_rows]]),
+                "variant_id": fields["variant_ids"][:n_rows],
+                "variant_id_mask": np.isin(fields["variant_ids"][:n_rows], ["", "."]),
+                "variant_allele": np.stack([fields["ref"][:n_rows], fields["alt"][:n_rows]], axis=1)}
+        start, stop = self.n_variants, self.n_variants + n_rows
+        for name, values in rows.items():
+            arr = self._arrays[name]
+            arr.resize((stop, *arr.shape[1:]))
+            arr[start:stop] = values
+        self.n_variants = stop
+        rest = n_rows
+        if rest < calls.shape[0]:
+            tail = Genotypes(calls[rest:], self.sample_ids, *(fields[k][rest:] for k in
+                             ("variant_ids", "chrom", "positions", "ref", "alt")))
+            self._buffer, self._buffered = [tail], tail.n_variants
+        else:
+            self._buffer, self._buffered = [], 0
+
+    def close(self) -> Path:
+        """Write what is buffered, the contig list and the metadata; move the store into place."""
+        if self._closed:
+            return self.path
+        if self._buffered:
+            self._flush(self._buffered)
+        self._write_small("contig_id", np.asarray(self._contigs or ["."], dtype=str), ("contigs",))
+        self._root.attrs.update({"vcf_zarr_version": _VCF_ZARR_VERSION,
+                                 "source": "toolkit.genomics.ZarrWriter"})
+        self._closed = True
+        return _move_into_place(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Discard everything written so far (nothing is left on disk)."""
+        self._closed = True
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> "ZarrWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def write_zarr(g: Genotypes, zarr_path: str | os.PathLike, *, variants_chunk_size: int = 10_000,
+               samples_chunk_size: int | None = None, overwrite: bool = False) -> Path:
+    """Write in-memory `Genotypes` to a VCF Zarr store (the layout `vcf_to_zarr` makes).
+
+    ``sample_info`` columns (e.g. ``population``) are kept as ``sample_<name>`` arrays, so
+    `open_zarr(...).sample_info` gives them back. For cohorts that do not fit in memory, use
+    `ZarrWriter` and append chunks of variants.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> g = Genotypes([[[0, 1], [1, 1]]], ["p1", "p2"], ["rs1"], ["22"], [100], ["A"], ["G"])
+    >>> store = write_zarr(g, pathlib.Path(tempfile.mkdtemp()) / "tiny.vcz")
+    >>> open_zarr(store)
+    <ChunkedGenotypes: 1 variants x 2 samples, chunks of 10000 x 2, ... on disk>
+    """
+    with ZarrWriter(zarr_path, g.samples, variants_chunk_size=variants_chunk_size,
+                    samples_chunk_size=samples_chunk_size, sample_info=g.sample_info,
+                    overwrite=overwrite) as writer:
+        writer.append(g)
+    return writer.path
+
+
+def open_zarr(zarr_path: str | os.PathLike) -> "ChunkedGenotypes":
+    """Open a VCF Zarr store lazily: no genotypes are read until a computation needs them.
+
+    Raises
+    ------
+    FileNotFoundError
+        No store at ``zarr_path``.
+    ValueError
+        The folder is not a VCF Zarr store (no ``call_genotype`` array).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> g = Genotypes([[[0, 1], [1, 1]]], ["p1", "p2"], ["rs1"], ["22"], [100], ["A"], ["G"])
+    >>> cg = open_zarr(write_zarr(g, pathlib.Path(tempfile.mkdtemp()) / "tiny.vcz"))
+    >>> cg.n_variants, cg.n_samples, cg.sample_ids.tolist()
+    (1, 2, ['p1', 'p2'])
+    """
+    import zarr
+
+    path = Path(zarr_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no Zarr store at {path}; create one with vcf_to_zarr or write_zarr.")
+    root = zarr.open_group(str(path), mode="r")
+    if "call_genotype" not in root:
+        raise ValueError(f"{path} is not a VCF Zarr store (no call_genotype array); create it with "
+                         "vcf_to_zarr or write_zarr.")
+    return ChunkedGenotypes(path, root)
+
+
+class ChunkedGenotypes:
+    """Genotypes in a VCF Zarr store, read lazily as Dask arrays (see `open_zarr`).
+
+    The same functions as for `Genotypes` accept it (`allele_frequencies`, `call_rate`,
+    `genotype_counts`, `minor_allele_frequencies`, `hwe_exact`, `filter_variants`, `pca`);
+    they read the store a chunk at a time with whatever Dask scheduler is active.
+    """
+
+    def __init__(self, path: Path, root, variants=None, samples=None) -> None:
+        self.path, self._root = Path(path), root
+        self._v = None if variants is None else np.asarray(variants, dtype=np.int64)
+        self._s = None if samples is None else np.asarray(samples, dtype=np.int64)
+        self._variant_info = None
+
+    @property
+    def n_variants(self) -> int:
+        return self._root["call_genotype"].shape[0] if self._v is None else len(self._v)
+
+    @property
+    def n_samples(self) -> int:
+        return self._root["call_genotype"].shape[1] if self._s is None else len(self._s)
+
+    @property
+    def sample_ids(self) -> np.ndarray:
+        ids = _strings(self._root["sample_id"])
+        return ids if self._s is None else ids[self._s]
+
+    samples = sample_ids  # the name `Genotypes` uses
+
+    @property
+    def sample_info(self) -> pd.DataFrame | None:
+        """Columns stored as ``sample_<name>`` arrays (e.g. population), or None."""
+        cols = {k[len("sample_"):]: _strings(self._root[k])
+                for k in sorted(self._root.array_keys()) if k.startswith("sample_") and k != "sample_id"}
+        if not cols:
+            return None
+        info = pd.DataFrame(cols, index=pd.Index(_strings(self._root["sample_id"]),
+                                                  name="sample"))
+        return info if self._s is None else info.iloc[self._s]
+
+    @property
+    def variant_info(self) -> pd.DataFrame:
+        """chrom, pos, id, ref, alt per variant (read once, kept in memory: ~50 bytes a variant)."""
+        if self._variant_info is None:
+            r = self._root
+            alleles = _strings(r["variant_allele"])
+            contigs = _strings(r["contig_id"])
+            ids = _strings(r["variant_id"]) if "variant_id" in r else \
+                np.full(alleles.shape[0], ".")
+            info = pd.DataFrame({"chrom": contigs[np.asarray(r["variant_contig"][:], dtype=np.int64)],
+                                 "pos": np.asarray(r["variant_position"][:], dtype=np.int64),
+                                 "id": ids, "ref": alleles[:, 0],
+                                 "alt": alleles[:, 1] if alleles.shape[1] > 1 else "."})
+            self._variant_info = info if self._v is None else info.iloc[self._v].reset_index(drop=True)
+        return self._variant_info
+
+    @property
+    def variant_ids(self) -> np.ndarray:
+        return self.variant_info["id"].to_numpy(dtype=str)
+
+    @property
+    def gt(self):
+        """Dask array (variants, samples, 2) int8: allele indices, -1 missing. Nothing is read yet."""
+        import dask.array as da
+
+        a = self._root["call_genotype"]
+        gt = da.from_zarr(a, chunks=a.chunks, inline_array=True)
+        if gt.shape[2] != 2:
+            raise ValueError(f"{self.path}: only diploid genotypes are supported; ploidy {gt.shape[2]}")
+        if self._v is not None:
+            gt = gt[self._v]
+        if self._s is not None:
+            gt = gt[:, self._s]
+        return gt
+
+    def is_missing(self):
+        """Dask boolean (variants, samples): True where the call is missing."""
+        gt = self.gt
+        return (gt[:, :, 0] < 0) | (gt[:, :, 1] < 0)
+
+    def dosage(self):
+        """Dask float32 (variants, samples): ALT allele count 0/1/2, NaN for missing calls."""
+        import dask.array as da
+
+        gt = self.gt
+        alt = (gt[:, :, 0] == 1).astype(np.float32) + (gt[:, :, 1] == 1).astype(np.float32)
+        return da.where(self.is_missing(), np.float32(np.nan), alt)
+
+    def subset(self, variants=None, samples=None) -> "ChunkedGenotypes":
+        """A lazy view keeping the given variants/samples (boolean masks or integer indices)."""
+        return ChunkedGenotypes(self.path, self._root, _compose(self._v, variants, self.n_variants),
+                                _compose(self._s, samples, self.n_samples))
+
+    def to_genotypes(self) -> Genotypes:
+        """Load everything into an in-memory `Genotypes` (only for cohorts that fit in memory)."""
+        info = self.variant_info
+        return Genotypes(self.gt.compute(), self.sample_ids, info["id"], info["chrom"], info["pos"],
+                         info["ref"], info["alt"], self.sample_info)
+
+    @property
+    def chunks(self) -> tuple[int, int]:
+        """Stored chunk shape (variants, samples)."""
+        return tuple(self._root["call_genotype"].chunks[:2])
+
+    def nbytes_on_disk(self) -> int:
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+    def __repr__(self) -> str:
+        cv, cs = self.chunks
+        view = "" if self._v is None and self._s is None else " (subset)"
+        return (f"<ChunkedGenotypes: {self.n_variants} variants x {self.n_samples} samples{view}, "
+                f"chunks of {cv} x {cs}, {_human_bytes(self.nbytes_on_disk())} on disk>")
+
+
+def _strings(array) -> np.ndarray:
+    """A stored string array as numpy unicode (zarr returns numpy's variable-width StringDType)."""
+    return np.asarray(array[...].astype(object), dtype=str)
+
+
+def _compose(current, selection, n: int):
+    """Indices into the store after selecting ``selection`` from a view of ``n`` items."""
+    if selection is None:
+        return current
+    sel = np.asarray(selection)
+    if sel.dtype == bool:
+        if len(sel) != n:
+            raise ValueError(f"boolean mask has length {len(sel)}; expected {n}")
+        sel = np.flatnonzero(sel)
+    sel = np.arange(n)[sel]  # validates the range, allows negative indices
+    return sel if current is None else current[sel]
+
+
+def _human_bytes(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
