@@ -578,13 +578,15 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, on=MENTION_KEYS, by: s
         matches[by] = matches[f"{by}_gold"].fillna(matches[f"{by}_pred"])
     groups = [None] if by is None else sorted(matches[by].unique())
     counts = {g: _counts(matches if g is None else matches[matches[by] == g], ids) for g in groups}
-    samples = list(bootstrap_indices(len(ids), n_boot, random_state))
+    samples = np.array(list(bootstrap_indices(len(ids), n_boot, random_state)))
     alpha = (1 - ci) / 2
     rows = []
     for g, c in counts.items():
         row = dict(zip(("tp", "fp", "fn"), c.sum(0).tolist()))
         row.update(zip(("precision", "recall", "f1"), precision_recall_f1(*c.sum(0))))
-        boot = np.array([precision_recall_f1(*c[idx].sum(0)) for idx in samples])
+        tp, fp, fn = c[samples].sum(1).T.astype(float)  # one row of sums per resample
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot = np.column_stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)])
         for j, name in enumerate(("precision", "recall", "f1")):
             finite = boot[np.isfinite(boot[:, j]), j]
             low, high = np.quantile(finite, [alpha, 1 - alpha]) if len(finite) else (np.nan, np.nan)
