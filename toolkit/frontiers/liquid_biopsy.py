@@ -285,8 +285,8 @@ def detection_probability(tumour_fraction: Any, depth: Any, error_rate: float = 
 
     Examples
     --------
-    >>> round(float(detection_probability(0.0, 5000, n_sites=16)), 4) <= 0.01   # false positives
-    True
+    >>> round(float(detection_probability(0.0, 5000, n_sites=16)), 4)   # false-positive rate <= 0.01
+    0.0076
     >>> round(float(detection_probability(1e-3, 5000, error_rate=1e-5, n_sites=16)), 3)
     1.0
 
@@ -609,7 +609,8 @@ def view_lead_times(surveillance, title: str | None = None):
     import plotly.graph_objects as go
 
     lead = surveillance["lead_time_days"].dropna()
-    fig = go.Figure(go.Histogram(x=lead, xbins={"size": 90}))
+    start = 90 * np.floor(lead.min() / 90) - 45 if len(lead) else -45     # bins centred on visits
+    fig = go.Figure(go.Histogram(x=lead, xbins={"start": float(start), "size": 90}))
     fig.add_vline(x=float(lead.median()) if len(lead) else 0.0, line_dash="dash",
                   annotation_text="median")
     return fig.update_layout(title=title or "Lead time of ctDNA over MRI (days; > 0: ctDNA first)",
@@ -626,7 +627,7 @@ def _explorer_figure(depth: int, log10_error_rate: float, n_sites: int):
     fig = go.Figure(go.Scatter(x=tf, y=sens, mode="lines", name="sensitivity"))
     fig.add_hline(y=0.95, line_dash="dot")
     fig.update_layout(xaxis_type="log", xaxis_title="tumour fraction", yaxis_title="sensitivity",
-                      yaxis_range=[0, 1.02])
+                      yaxis_range=[0, 1.02], yaxis_domain=[0.22, 1], margin={"b": 80})
     summary = (f"<b>LoD95 = {lod:.1e}</b> ({100 * lod:.4f} %) at depth {depth:,}, {n_sites} sites, "
                f"error rate {error_rate:.0e}")
     return fig, summary
