@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from toolkit.datasets.registry import CARD_HEADINGS
 from toolkit.frontiers import single_cell as sc
 
-CARD = Path(__file__).resolve().parents[1] / "datasets" / "pbmc68k_reduced.md"
-CARD_HEADINGS = ["Content", "Source", "Citation", "Licence", "Version", "Size", "Checksum (sha256)",
-                 "Cohort", "How the toolkit obtains it", "Known biases and limits",
-                 "Intended teaching use"]
+DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+CARD = DATASETS / "pbmc68k_reduced.md"
+SYNTHETIC_CARD = DATASETS / "synthetic_tissue.md"
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +49,20 @@ def test_checksum_matches_card_and_file():
     assert hashlib.sha256(sc.PBMC_FILE.read_bytes()).hexdigest() == sc.PBMC_SHA256
 
 
-def test_card_has_the_required_headings_in_order():
-    headings = re.findall(r"^## (.+)$", CARD.read_text(encoding="utf-8"), flags=re.M)
-    assert headings == CARD_HEADINGS
+@pytest.mark.parametrize("path, extra", [(CARD, ()), (SYNTHETIC_CARD, ("Generating model",))])
+def test_cards_have_the_registry_headings_in_order(path, extra):
+    headings = re.findall(r"^## (.+)$", path.read_text(encoding="utf-8"), flags=re.M)
+    assert headings == list(CARD_HEADINGS) + list(extra)
+
+
+def _counts_sha256(counts: pd.DataFrame) -> str:
+    return hashlib.sha256(np.ascontiguousarray(counts.to_numpy(), dtype=np.int64).tobytes()).hexdigest()
+
+
+def test_synthetic_defaults_match_the_card_checksums():
+    card = SYNTHETIC_CARD.read_text(encoding="utf-8")
+    assert _counts_sha256(sc.simulate_tissue().counts) in card
+    assert _counts_sha256(sc.simulate_bulk_cohort()[0]) in card
 
 
 def test_loader_rejects_damaged_or_missing_file(tmp_path):

@@ -129,6 +129,14 @@ def _matrix(X, name: str = "X") -> np.ndarray:
     return X
 
 
+def _one_thread():
+    """Run BLAS/OpenMP on one thread: for matrices this small, extra threads only contend for
+    the cores (measured 4.5 s vs 0.55 s for the PCA on a busy 2-core machine)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def scale(X, max_value: float = 10.0) -> np.ndarray:
     """Centre every gene to mean 0 and unit variance, then clip at ±max_value (as scanpy.pp.scale).
 
@@ -166,7 +174,8 @@ def pca(X, n_components: int = 20, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     if not 1 <= n_components <= min(X.shape):
         raise ValueError(f"n_components must be between 1 and {min(X.shape)}; got {n_components}")
     model = PCA(n_components=n_components, svd_solver="covariance_eigh", random_state=seed)
-    return model.fit_transform(X), model.explained_variance_ratio_
+    with _one_thread():
+        return model.fit_transform(X), model.explained_variance_ratio_
 
 
 def cluster_kmeans(scores, n_clusters: int = 8, seed: int = 0) -> np.ndarray:
@@ -184,7 +193,8 @@ def cluster_kmeans(scores, n_clusters: int = 8, seed: int = 0) -> np.ndarray:
     scores = _matrix(scores, "scores")
     if not 2 <= n_clusters < len(scores):
         raise ValueError(f"n_clusters must be between 2 and {len(scores) - 1}; got {n_clusters}")
-    return KMeans(n_clusters, n_init=10, random_state=seed).fit_predict(scores)
+    with _one_thread():
+        return KMeans(n_clusters, n_init=10, random_state=seed).fit_predict(scores)
 
 
 def cluster_agreement(labels, reference) -> float:
