@@ -119,6 +119,19 @@ def test_find_relations_cooccurrence_nearest_gene_and_negation():
     assert L.find_relations(merged, L.find_mentions(merged))[0][0] == "BRCA2"
 
 
+def test_bad_lexicon_and_corpus_give_clear_errors():
+    with pytest.raises(ValueError, match=r"lexicon must have the tables 'genes' and 'diseases'; missing \['diseases'\]"):
+        L.find_mentions("BRCA1", {"genes": {"BRCA1": []}})
+    with pytest.raises(ValueError, match=r"corpus must have the columns 'passage_id' and 'text'; missing \['text'\]"):
+        L.extract(pd.DataFrame({"passage_id": ["a"], "body": ["BRCA1"]}))
+
+
+def test_empty_inputs():
+    assert L.find_mentions("") == [] and L.find_relations("", []) == []
+    empty = L.extract(pd.DataFrame({"passage_id": [], "text": []}))
+    assert len(empty["mentions"]) == 0 and len(empty["relations"]) == 0
+
+
 def test_precision_recall_f1_hand_computed():
     assert L.precision_recall_f1(8, 2, 8) == pytest.approx((0.8, 0.5, 16 / 26))
     p, r, f = L.precision_recall_f1(0, 0, 3)

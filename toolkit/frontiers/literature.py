@@ -94,6 +94,15 @@ def to_markup(text: str, mentions) -> str:
 
     Use it to print what a method found next to the gold labels. Overlapping mentions keep the first.
 
+    Parameters
+    ----------
+    text : str
+    mentions : iterable of Mention
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> to_markup("BRAF V600E", [Mention(0, 4, "gene", "BRAF", "BRAF"), Mention(5, 10, "variant", "V600E", "V600E")])
@@ -296,8 +305,32 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept)
 
 
+def _check_lexicon(lexicon) -> None:
+    missing = [k for k in ("genes", "diseases") if k not in lexicon]
+    if missing:
+        raise ValueError(f"lexicon must have the tables 'genes' and 'diseases'; missing {missing}. "
+                         "Start from load_lexicon() and add names to its dictionaries.")
+
+
 def find_mentions(text: str, lexicon: dict | None = None) -> list[Mention]:
     """Find all gene, variant and disease mentions in one text (lexicon + regular expressions).
+
+    Where two mentions overlap, the longer one is kept (on a tie, the dictionary term).
+
+    Parameters
+    ----------
+    text : str
+    lexicon : dict, optional
+        ``{"genes": {...}, "diseases": {...}}`` as from `load_lexicon` (the default).
+
+    Returns
+    -------
+    list of Mention, in text order.
+
+    Raises
+    ------
+    ValueError
+        If the lexicon lacks the "genes" or "diseases" table.
 
     Examples
     --------
@@ -307,6 +340,7 @@ def find_mentions(text: str, lexicon: dict | None = None) -> list[Mention]:
     Taught in lesson 24.
     """
     lexicon = load_lexicon() if lexicon is None else lexicon
+    _check_lexicon(lexicon)
     found = (find_terms(text, lexicon["genes"], "gene") + find_variants(text)
              + find_terms(text, lexicon["diseases"], "disease"))
     return _drop_overlaps(found)
@@ -447,7 +481,12 @@ def extract(corpus: pd.DataFrame, lexicon: dict | None = None, window: int = 8) 
 
     Taught in lesson 24.
     """
+    missing = [c for c in ("passage_id", "text") if c not in corpus]
+    if missing:
+        raise ValueError(f"corpus must have the columns 'passage_id' and 'text'; missing {missing}. "
+                         "Use load_corpus(), or build a DataFrame with those two columns.")
     lexicon = load_lexicon() if lexicon is None else lexicon
+    _check_lexicon(lexicon)
     mentions, relations = [], []
     for pid, text in zip(corpus["passage_id"], corpus["text"]):
         found = find_mentions(text, lexicon)
@@ -459,6 +498,14 @@ def extract(corpus: pd.DataFrame, lexicon: dict | None = None, window: int = 8) 
 
 def gold_tables(corpus: pd.DataFrame) -> dict:
     """The hand-made (gold) labels of a corpus, in the same shape as `extract` returns.
+
+    Parameters
+    ----------
+    corpus : DataFrame from `load_corpus` (columns passage_id, mentions, relations).
+
+    Returns
+    -------
+    dict of DataFrames ``"mentions"`` and ``"relations"``.
 
     Examples
     --------
@@ -480,6 +527,15 @@ def precision_recall_f1(tp: float, fp: float, fn: float) -> tuple[float, float, 
     *Precision* = TP / (TP + FP): of what the tool found, the fraction that is right (like a positive
     predictive value). *Recall* = TP / (TP + FN): of what is really there, the fraction found (like
     sensitivity). *F1* = 2 TP / (2 TP + FP + FN), their harmonic mean. Undefined values are NaN.
+
+    Parameters
+    ----------
+    tp, fp, fn : int or float
+        Counts of true positives, false positives and false negatives.
+
+    Returns
+    -------
+    (precision, recall, f1) : tuple of float
 
     Examples
     --------
