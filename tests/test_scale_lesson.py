@@ -1,0 +1,73 @@
+"""The 5,000 x 500,000 PCA benchmark (benchmarks/bench_scale.py): its PLINK writer/reader and a --small run.
+
+The lesson itself (notebooks/20_scaling_to_biobank_size.ipynb) is run by test_notebooks.py; speed and memory
+targets are checked by `make bench`, never here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+ROW_KEYS = {"benchmark", "toolkit", "reference", "reference_s", "ratio", "peak_mb", "target", "ok"}
+
+
+@pytest.fixture()
+def bench(monkeypatch, tmp_path):
+    """bench_scale imported in --small mode, caching into tmp_path."""
+    monkeypatch.setenv("TOOLKIT_BENCH_SCALE_DIR", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["bench_scale.py", "--small"])
+    monkeypatch.syspath_prepend(str(BENCH_DIR))
+    sys.modules.pop("bench_scale", None)
+    import bench_scale
+
+    yield bench_scale
+    sys.modules.pop("bench_scale", None)
+
+
+def test_bed_round_trip_keeps_alt_counts_and_missing_calls(bench, tmp_path):
+    rng = np.random.default_rng(0)
+    alt = rng.integers(0, 4, size=(40, 13), dtype=np.uint8)  # 3 = missing; 13 people: a padded last byte
+    stem = tmp_path / "roundtrip"
+    stem.with_suffix(".bed").write_bytes(bytes([0x6C, 0x1B, 0x01]) + bench.pack_bed(alt))
+    bench.STEM, bench.CHUNK = stem, 16  # chunks of 16, 16 and 8 variants
+    calls = np.concatenate([c for _, c in bench.read_bed_chunks(13)])
+    expected = np.where(alt[..., None] == 3, -1, (np.arange(2) >= 2 - alt[..., None]).astype(np.int8))
+    assert calls.shape == (len(alt), 13, 2)
+    np.testing.assert_array_equal(calls, expected)
+
+
+def test_bed_reader_rejects_a_file_that_is_not_snp_major_bed(bench, tmp_path):
+    stem = tmp_path / "bad"
+    stem.with_suffix(".bed").write_bytes(b"not a bed file")
+    bench.STEM = stem
+    with pytest.raises(ValueError, match="not a SNP-major PLINK 1 .bed"):
+        next(bench.read_bed_chunks(4))
+
+
+@pytest.mark.slow
+def test_small_benchmark_runs_and_prints_valid_bench_json(tmp_path):
+    env = {**os.environ, "TOOLKIT_BENCH_SCALE_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "bench_scale.py", "--small"], cwd=BENCH_DIR, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("BENCH_JSON: ")]
+    assert len(lines) == 1, proc.stdout
+    rows = json.loads(lines[0][len("BENCH_JSON: "):])
+    assert all(set(r) == ROW_KEYS for r in rows), rows
+    main = rows[0]
+    assert main["benchmark"].startswith("scale PCA 500 x 10,000") and main["toolkit"] > 0
+    assert main["peak_mb"] > 100 and main["ok"] is None  # no target for the small run
+    sanity = [r for r in rows if "PC1" in r["benchmark"]]
+    assert sanity and all(r["ok"] is True for r in sanity), sanity
+    if shutil.which("plink2"):
+        assert main["reference"] == "plink2 --pca approx" and main["ratio"] > 0
+        assert any("vs plink2" in r["benchmark"] for r in sanity)
+    assert (tmp_path / "biobank_500x10000.vcz").is_dir() and (tmp_path / "biobank_500x10000.bed").is_file()
