@@ -24,14 +24,16 @@ _COUNT_COLUMNS = ["called_alleles", "alt_alleles", "hom_ref", "het", "hom_alt", 
 
 def _block_counts(block: np.ndarray) -> np.ndarray:
     """Per-variant counts for one (variants, samples, 2) block -> (variants, 1, 6) int64."""
+    count = lambda mask: np.add.reduce(mask.reshape(len(mask), -1).view(np.uint8), axis=1,
+                                       dtype=np.int64)  # fast sums of booleans per row
     a0, a1 = block[:, :, 0], block[:, :, 1]
     missing = (a0 < 0) | (a1 < 0)
     alt = (a0 == 1).view(np.uint8) + (a1 == 1).view(np.uint8)
-    count = lambda mask: np.count_nonzero(mask, axis=1)
-    cols = [(block >= 0).sum(axis=(1, 2)), (block >= 1).sum(axis=(1, 2)),
-            count((alt == 0) & ~missing), count((alt == 1) & ~missing),
-            count((alt == 2) & ~missing), count(missing)]
-    return np.stack(cols, axis=1).astype(np.int64)[:, None, :]
+    n_missing = count(missing)
+    het, hom_alt = count((alt == 1) & ~missing), count((alt == 2) & ~missing)
+    hom_ref = block.shape[1] - n_missing - het - hom_alt
+    cols = [count(block >= 0), count(block >= 1), hom_ref, het, hom_alt, n_missing]
+    return np.stack(cols, axis=1)[:, None, :]
 
 
 def _counts_array(cg: ChunkedGenotypes):
@@ -124,37 +126,67 @@ def filter_variants(cg: ChunkedGenotypes, min_call_rate: float = 0.95,
     return cg.subset(variants=keep)
 
 
-def _standardize_block(block: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """(variants, samples, 2) calls -> float32 (variants, samples): (dosage - 2p)/sqrt(2p(1-p)), missing 0."""
-    p = p.reshape(-1, 1).astype(np.float32)
-    x = (block[:, :, 0] == 1).astype(np.float32)
-    x += block[:, :, 1] == 1
-    x -= 2 * p
-    x *= 1 / np.sqrt(2 * p * (1 - p))
-    x[(block[:, :, 0] < 0) | (block[:, :, 1] < 0)] = 0
-    return x
+def _pair_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup by the 2 bytes of a call read as one uint16: ALT dosage (0 if missing), missing flag."""
+    pairs = np.arange(65536, dtype=np.uint16).view(np.int8).reshape(-1, 2)  # same byte order as calls
+    missing = (pairs < 0).any(axis=1)
+    dosage = np.where(missing, 0, (pairs == 1).sum(axis=1)).astype(np.float32)
+    return dosage, missing
 
 
-def _standardized(cg: ChunkedGenotypes, p: np.ndarray):
-    """Lazy float32 (variants, samples) standardised dosage, one sample chunk per block."""
+_DOSAGE, _MISSING = _pair_tables()
+
+
+def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: bool) -> np.ndarray:
+    """X_b' (X_b Q) for one chunk, X_b its standardised dosages, without forming X_b.
+
+    X = diag(s) (D - m 1' + m * Miss), with D the dosage (0 where missing), m = 2p,
+    s = 1 / sqrt(2p(1-p)) and Miss the missing-call indicator (sparse). Products with the
+    rank-one and sparse terms are cheap, so the only full-size work is one table lookup and
+    two float32 matrix products. With ``with_sums``, two more columns: calls and sum of X^2
+    per person (for the trace of the relationship matrix). Returns (1, samples, k [+ 2]).
+    """
+    from scipy import sparse
+
+    codes = np.ascontiguousarray(block).view(np.uint16)[:, :, 0]
+    D, miss = _DOSAGE[codes], _MISSING[codes]
+    m = (2 * p).reshape(-1, 1)
+    s = 1 / np.sqrt(m * (1 - p.reshape(-1, 1)))
+    Miss = sparse.csr_matrix(miss.astype(np.float32)) if miss.any() else None
+    XQ = D @ Q.astype(np.float32) - m * Q.sum(axis=0)
+    if Miss is not None:
+        XQ += m * (Miss @ Q)
+    W = s * s * XQ  # diag(s) X Q, times s once more for X' = (...)' diag(s)
+    out = (D.T @ W.astype(np.float32)).astype(np.float64) - (m * W).sum(axis=0)
+    if Miss is not None:
+        out += Miss.T @ (m * W)
+    if with_sums:
+        x = (D - m.astype(np.float32)) * s.astype(np.float32)
+        x[miss] = 0
+        called = block.shape[0] - miss.sum(axis=0)
+        out = np.column_stack([out, called, np.einsum("ij,ij->j", x, x, dtype=np.float64)])
+    return out[None]
+
+
+def _gram_pass(gt, p: np.ndarray, Q: np.ndarray, with_sums: bool = False) -> np.ndarray:
+    """One read of the store: sum over chunks of X_b' X_b Q (see `_block_products`)."""
     import dask.array as da
 
-    gt = cg.gt.rechunk({1: -1, 2: -1})
-    p_da = da.from_array(p, chunks=(gt.chunks[0],))[:, None, None]
-    return da.map_blocks(_standardize_block, gt, p_da, drop_axis=2, dtype=np.float32)
-
-
-def _gram_times(X, Q: np.ndarray) -> tuple:
-    """Lazy X'(X Q) for a dask X (variants x samples) and a small numpy Q (samples x k)."""
-    Q32 = Q.astype(np.float32)
-    return X.T @ (X @ Q32)
+    gt = gt.rechunk({1: -1, 2: -1})
+    p_da = da.from_array(p, chunks=(gt.chunks[0],))
+    Q_da = da.from_array(Q, chunks=Q.shape)
+    k = Q.shape[1] + (2 if with_sums else 0)
+    parts = da.blockwise(_block_products, "vsk", gt, "vsp", p_da, "v", Q_da, "sk",
+                         with_sums=with_sums, adjust_chunks={"v": 1, "k": k}, dtype=np.float64,
+                         concatenate=True)
+    return parts.sum(axis=0).compute()
 
 
 def _orthonormal(Y: np.ndarray) -> np.ndarray:
     return np.linalg.qr(Y)[0]
 
 
-def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_iter: int = 6,
+def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_iter: int = 4,
         n_oversamples: int = 10, random_state: int = 0) -> pd.DataFrame:
     """Principal components by randomized subspace iteration, streaming the store chunk by chunk.
 
@@ -170,9 +202,10 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     n_components : int, default 10
     maf : float, default 0.05
         Use only variants with minor allele frequency >= maf (and > 0).
-    n_iter : int, default 6
+    n_iter : int, default 4
         Passes of subspace iteration after the first; more passes = more accurate trailing
-        components. Total reads of the store: ``n_iter + 2`` (one for allele frequencies).
+        components. Total reads of the store: ``n_iter + 2`` (one for allele frequencies),
+        each pass one table lookup and two float32 matrix products per genotype chunk.
     n_oversamples : int, default 10
         Extra vectors carried along; they speed convergence of the wanted ones.
     random_state : int, default 0
@@ -201,8 +234,6 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     >>> pcs.shape, list(pcs.columns)
     ((60, 2), ['PC1', 'PC2'])
     """
-    import dask
-
     p = allele_frequencies(cg).to_numpy()
     minor = np.minimum(p, 1 - p)
     kept = (minor >= maf) & (minor > 0)
@@ -211,30 +242,29 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     if not 1 <= n_components <= limit:
         raise ValueError(f"n_components must be between 1 and {limit} (samples or variants left "
                          f"after maf >= {maf}, minus 1); got {n_components}")
-    sub = cg.subset(variants=kept)
-    X = _standardized(sub, p[kept])
-    n, k = cg.n_samples, min(n_components + n_oversamples, limit)
-    rng = np.random.default_rng(random_state)
-    Q = _orthonormal(rng.standard_normal((n, k)))
-    called = (~sub.is_missing()).sum(axis=0, dtype=np.int64)
-    sumsq = (X * X).sum(axis=0, dtype=np.float64)
-    Y, called, sumsq = dask.compute(_gram_times(X, Q), called, sumsq)  # one pass
-    scale = np.sqrt(n_kept) / np.maximum(called, 1)  # G = M C^-1 X'X C^-1 ~ X'X / pairs
-    Q = _orthonormal(scale[:, None] * Y.astype(np.float64))
+    gt, p = cg.subset(variants=kept).gt, p[kept]
+    k = min(n_components + n_oversamples, limit)
+    Q = _orthonormal(np.random.default_rng(random_state).standard_normal((cg.n_samples, k)))
+    first = _gram_pass(gt, p, Q, with_sums=True)  # X'X Q, calls and sum of squares per person
+    called, sumsq = np.maximum(first[:, k], 1), first[:, k + 1]
+    scale = (np.sqrt(n_kept) / called)[:, None]  # G = M C^-1 X'X C^-1 ~ X'X / pairs
+    Q = _orthonormal(scale * first[:, :k])
     for _ in range(max(n_iter, 1)):
-        Y = scale[:, None] * _gram_times(X, (scale[:, None] * Q)).compute().astype(np.float64)
-        T = Q.T @ Y
-        eigval, V = np.linalg.eigh((T + T.T) / 2)
+        Y = scale * _gram_pass(gt, p, scale * Q)  # Y = G Q
+        eigval, V = np.linalg.eigh(_symmetric(Q.T @ Y))  # Rayleigh-Ritz
         Q = _orthonormal(Y)
     order = np.argsort(eigval)[::-1][:n_components]
-    vectors = _orthonormal_ritz(Y, V, order)
     cols = [f"PC{i + 1}" for i in range(n_components)]
-    out = pd.DataFrame(vectors, index=pd.Index(cg.sample_ids, name="sample"), columns=cols)
-    total = float(np.sum(sumsq / np.maximum(called, 1)))  # trace of the relationship matrix
+    out = pd.DataFrame(_orthonormal_ritz(Y, V, order), columns=cols,
+                       index=pd.Index(cg.sample_ids, name="sample"))
     out.attrs["eigenvalues"] = eigval[order].tolist()
-    out.attrs["explained_variance_ratio"] = (eigval[order] / total).tolist()
+    out.attrs["explained_variance_ratio"] = (eigval[order] / np.sum(sumsq / called)).tolist()
     out.attrs["n_variants"] = n_kept
     return out
+
+
+def _symmetric(T: np.ndarray) -> np.ndarray:
+    return (T + T.T) / 2
 
 
 def _orthonormal_ritz(Y: np.ndarray, V: np.ndarray, order: np.ndarray) -> np.ndarray:
