@@ -86,6 +86,30 @@ def test_false_positive_rate_at_zero_is_at_most_nominal(depth, e, n_sites):
     assert rate <= alpha + 3 * np.sqrt(alpha * (1 - alpha) / 20000)
 
 
+@pytest.mark.parametrize("depth, e, n_sites, m", [(5000, 1e-3, 16, 2), (10000, 1e-5, 16, 2),
+                                                  (2000, 1e-3, 8, 3), (1000, 1e-2, 4, 1)])
+def test_site_threshold_is_smallest_with_fpr_at_most_alpha(depth, e, n_sites, m):
+    alpha = 0.01
+    k = lb.site_read_threshold(depth, e, n_sites, m, alpha)
+    fpr = lambda kk: stats.binom.sf(m - 1, n_sites, stats.binom.sf(kk - 1, depth, e))  # noqa: E731
+    assert fpr(k) <= alpha
+    assert k == 1 or fpr(k - 1) > alpha
+    assert float(lb.detection_probability_sites(0.0, depth, e, n_sites, m, alpha)) == pytest.approx(fpr(k))
+
+
+@pytest.mark.parametrize("tf, depth, e", [(0.0, 5000, 1e-3), (1e-3, 5000, 1e-3), (1e-4, 10000, 1e-5)])
+def test_sites_rule_simulation_matches_exact(tf, depth, e):
+    n = 4000
+    exact = float(lb.detection_probability_sites(tf, depth, e, 16, 2))
+    rate = lb.simulated_detection_rate(tf, depth, e, 16, n_samples=n, random_state=4, rule="sites")
+    assert abs(rate - exact) < 4 * max(np.sqrt(exact * (1 - exact) / n), 1 / n), (rate, exact)
+
+
+def test_sum_rule_is_more_sensitive_than_two_sites_rule():
+    for tf, depth, e in [(3e-4, 5000, 1e-3), (1e-3, 5000, 1e-3), (1e-4, 10000, 1e-5)]:
+        assert lb.detection_probability(tf, depth, e, 16) > lb.detection_probability_sites(tf, depth, e, 16)
+
+
 def test_overdispersed_errors_break_the_nominal_rate():
     # the binomial threshold is too lenient when errors vary between sites: a teaching point
     rate = lb.simulated_detection_rate(0.0, 5000, 1e-3, 16, 0.01, n_samples=4000,
@@ -195,10 +219,21 @@ def test_low_shedding_and_noisy_assay_lose_the_lead():
     (lambda: lb.genome_equivalents(0, 10), "plasma_ml and cfdna_ng_per_ml must be positive"),
     (lambda: lb.simulate_surveillance(10, doubling_time_days=0), "must all be > 0"),
     (lambda: lb.variant_allele_fraction(0.1, mutant_copies=3), "mutant_copies <= tumour_ploidy"),
+    (lambda: lb.site_read_threshold(1000, n_sites=4, min_sites=5), "min_sites must be <= n_sites"),
+    (lambda: lb.simulated_detection_rate(0.01, 1000, rule="any"), "rule must be one of"),
 ])
 def test_bad_inputs_give_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+    code = ("import sys, toolkit.frontiers.liquid_biopsy\n"
+            "print(','.join(m for m in ('scipy', 'pandas', 'plotly', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
 
 
 def test_figures_build_offline():
