@@ -26,7 +26,11 @@ The model, one line per step (all simulated, nothing comes from a patient):
    (the nominal false-positive rate per test). Because the sum of binomials with the same depth
    and p is Binomial(n_sites x depth, p), sensitivity has an exact formula
    (:func:`detection_probability`) that the simulation (:func:`simulated_detection_rate`)
-   reproduces.
+   reproduces. The alternative rule "at least 2 positive sites" (:func:`site_read_threshold`,
+   :func:`detection_probability_sites`) is also exact.
+6. **Limit of detection**: LoD95, the lowest tumour fraction called with probability >= 95 %
+   (:func:`limit_of_detection`, :func:`lod_table`), never below the Poisson floor of a perfect
+   assay (:func:`lod_poisson_floor`).
 
 Recurrence monitoring links tumour volume to tumour fraction with a documented, uncertain
 calibration (:func:`tumour_fraction_from_volume`) and compares when a growing recurrence is first
@@ -44,7 +48,8 @@ import numpy as np
 __all__ = ["ERROR_RATE_STANDARD", "ERROR_RATE_DUPLEX", "GENOME_EQUIVALENTS_PER_NG",
            "SHEDDING_TF_PER_ML", "variant_allele_fraction", "genome_equivalents",
            "simulate_alt_reads", "alt_read_threshold", "detection_probability",
-           "site_read_threshold", "detection_probability_sites", "simulated_detection_rate", "limit_of_detection", "lod_poisson_floor", "lod_table",
+           "site_read_threshold", "detection_probability_sites", "simulated_detection_rate",
+           "limit_of_detection", "lod_poisson_floor", "lod_table",
            "sensitivity_grid", "tumour_fraction_from_volume", "sphere_diameter_mm",
            "simulate_surveillance", "view_read_counts", "view_sensitivity_heatmap",
            "view_lead_times", "detection_explorer_app"]
