@@ -29,8 +29,8 @@ The model, one line per step (all simulated, nothing comes from a patient):
    reproduces. The alternative rule "at least 2 positive sites" (:func:`site_read_threshold`,
    :func:`detection_probability_sites`) is also exact.
 6. **Limit of detection**: LoD95, the lowest tumour fraction called with probability >= 95 %
-   (:func:`limit_of_detection`, :func:`lod_table`), never below the Poisson floor of a perfect
-   assay (:func:`lod_poisson_floor`).
+   (:func:`limit_of_detection`, :func:`lod_table`); it cannot beat (to within about 1 %) the
+   Poisson floor of a perfect, error-free assay (:func:`lod_poisson_floor`).
 
 Recurrence monitoring links tumour volume to tumour fraction with a documented, uncertain
 calibration (:func:`tumour_fraction_from_volume`) and compares when a growing recurrence is first
