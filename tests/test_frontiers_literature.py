@@ -223,7 +223,8 @@ def test_shipped_files_match_card_checksums():
 def test_card_has_required_headings():
     card = (ROOT / "datasets" / "literature_corpus.md").read_text()
     for heading in ("Content", "Source", "Citation", "Licence", "Version", "Size", "Checksum",
-                    "Cohort", "How the toolkit obtains it", "Known biases and limits", "Intended teaching use"):
+                    "Cohort", "How the toolkit obtains it", "Known biases and limits", "Intended teaching use",
+                    "Generating model"):
         assert f"\n## {heading}\n" in card
 
 
