@@ -24,6 +24,7 @@ from .genotypes import Genotypes
 __all__ = ["vcf_to_zarr", "write_zarr", "ZarrWriter", "open_zarr", "ChunkedGenotypes"]
 
 _VCF_ZARR_VERSION = "0.5"  # the version bio2zarr 0.2 writes
+_FIELDS = ("calls", "variant_ids", "chrom", "positions", "ref", "alt")  # per-variant, in order
 
 
 def _part_dir(target: Path) -> Path:
@@ -112,6 +113,8 @@ def vcf_to_zarr(vcf_path: str | os.PathLike, zarr_path: str | os.PathLike, *,
     level = b2z_log.level
     b2z_log.setLevel(logging.ERROR)  # 'Total records unknown' for unindexed files: harmless
     try:
+        # zarr encodes whole chunks: a chunk wider than the cohort only costs time and memory
+        samples_chunk_size = max(1, min(samples_chunk_size, _vcf_sample_count(vcf_path)))
         b2z_vcf.convert([str(vcf_path)], str(work / "store.vcz"), icf_path=str(work / "icf"),
                         variants_chunk_size=variants_chunk_size,
                         samples_chunk_size=samples_chunk_size, worker_processes=worker_processes)
@@ -123,6 +126,17 @@ def vcf_to_zarr(vcf_path: str | os.PathLike, zarr_path: str | os.PathLike, *,
     finally:
         b2z_log.setLevel(level)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _vcf_sample_count(vcf_path: Path) -> int:
+    """Number of samples named in the VCF header (read with cyvcf2, bio2zarr's reader)."""
+    import cyvcf2
+
+    reader = cyvcf2.VCF(str(vcf_path))
+    try:
+        return len(reader.samples)
+    finally:
+        reader.close()
 
 
 def _compressor():
@@ -229,44 +243,40 @@ class ZarrWriter:
                              f"{len(self.sample_ids)} sample_ids (same people, same order needed).")
         self._buffer.append(g)
         self._buffered += g.n_variants
-        while self._buffered >= self.variants_chunk_size:
-            self._flush(self.variants_chunk_size)
+        if self._buffered >= self.variants_chunk_size:
+            self._flush(everything=False)
 
-    def _flush(self, n_rows: int) -> None:
-        """Write the first ``n_rows`` buffered variants to the end of the store."""
-        calls = np.concatenate([b.calls for b in self._buffer])
-        fields = {name: np.concatenate([getattr(b, name) for b in self._buffer])
-                  for name in ("variant_ids", "chrom", "positions", "ref", "alt")}
-        for c in dict.fromkeys(fields["chrom"][:n_rows]):
-            if c not in self._contigs:
-                self._contigs.append(c)
-        contig_index = {c: i for i, c in enumerate(self._contigs)}
-        rows = {"call_genotype": calls[:n_rows], "call_genotype_mask": calls[:n_rows] < 0,
-                "variant_position": fields["positions"][:n_rows],
-                "variant_contig": np.array([contig_index[c] for c in fields["chrom"][:n_rows]]),
-                "variant_id": fields["variant_ids"][:n_rows],
-                "variant_id_mask": np.isin(fields["variant_ids"][:n_rows], ["", "."]),
-                "variant_allele": np.stack([fields["ref"][:n_rows], fields["alt"][:n_rows]], axis=1)}
-        start, stop = self.n_variants, self.n_variants + n_rows
+    def _flush(self, everything: bool) -> None:
+        """Write the buffered variants (only whole chunks unless ``everything``); keep the rest."""
+        data = {f: np.concatenate([getattr(b, f) for b in self._buffer]) for f in _FIELDS}
+        n = len(data["calls"])
+        n_write = n if everything else n - n % self.variants_chunk_size
+        self._write_rows({f: v[:n_write] for f, v in data.items()})
+        tail = [data[f][n_write:] for f in _FIELDS]
+        self._buffer = [Genotypes(tail[0], self.sample_ids, *tail[1:])] if n_write < n else []
+        self._buffered = n - n_write
+
+    def _write_rows(self, d: dict) -> None:
+        """Append rows (arrays named as `Genotypes` fields) to the end of every variant array."""
+        self._contigs += [c for c in dict.fromkeys(d["chrom"].tolist()) if c not in self._contigs]
+        rows = {"call_genotype": d["calls"], "call_genotype_mask": d["calls"] < 0,
+                "variant_position": d["positions"],
+                "variant_contig": pd.Index(self._contigs).get_indexer(d["chrom"]),
+                "variant_id": d["variant_ids"], "variant_id_mask": np.isin(d["variant_ids"], ["", "."]),
+                "variant_allele": np.stack([d["ref"], d["alt"]], axis=1)}
+        start, stop = self.n_variants, self.n_variants + len(d["calls"])
         for name, values in rows.items():
             arr = self._arrays[name]
             arr.resize((stop, *arr.shape[1:]))
             arr[start:stop] = values
         self.n_variants = stop
-        rest = n_rows
-        if rest < calls.shape[0]:
-            tail = Genotypes(calls[rest:], self.sample_ids, *(fields[k][rest:] for k in
-                             ("variant_ids", "chrom", "positions", "ref", "alt")))
-            self._buffer, self._buffered = [tail], tail.n_variants
-        else:
-            self._buffer, self._buffered = [], 0
 
     def close(self) -> Path:
         """Write what is buffered, the contig list and the metadata; move the store into place."""
         if self._closed:
             return self.path
         if self._buffered:
-            self._flush(self._buffered)
+            self._flush(everything=True)
         self._write_small("contig_id", np.asarray(self._contigs or ["."], dtype=str), ("contigs",))
         self._root.attrs.update({"vcf_zarr_version": _VCF_ZARR_VERSION,
                                  "source": "toolkit.genomics.ZarrWriter"})
