@@ -162,7 +162,7 @@ def load_lexicon() -> dict:
 
     68 gene symbols (HGNC-approved symbols plus a few common aliases such as HER2 and p53) and 54
     diseases with synonyms (UK and US spellings, abbreviations such as NSCLC). Hand-curated for
-    lesson 24: a teaching list, not a complete vocabulary (real tools use all ~19 000 HGNC genes).
+    lesson 24: a teaching list, not a complete vocabulary (real tools use the full HGNC symbol list).
 
     Examples
     --------
