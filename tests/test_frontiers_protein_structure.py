@@ -154,7 +154,7 @@ def test_map_variants_reports_confidence_and_burial(table):
     assert mapped["position"].tolist() == [124, 130, 375]
     assert mapped["band"].tolist() == ["very high", "very high", "very low"]
     assert mapped["plddt"].tolist() == [94.25, 98.38, 34.44]
-    assert (mapped["contacts"] == ps.contact_count(table)[[123, 129, 374]]).all()
+    assert (mapped["contacts"] == ps.count_contacts(table)[[123, 129, 374]]).all()
 
 
 def test_map_variants_checks_reference_and_range(table):
@@ -169,12 +169,12 @@ def test_map_variants_checks_reference_and_range(table):
 def test_distances_and_neighbours_on_a_toy_chain():
     toy = _toy_table([[0, 0, 0], [3.8, 0, 0], [7.6, 0, 0], [11.4, 0, 0]])
     assert ps.residue_distance(toy, 1, 3) == pytest.approx(7.6)
-    assert ps.contact_count(toy, radius=4.0).tolist() == [1, 2, 2, 1]
+    assert ps.count_contacts(toy, radius=4.0).tolist() == [1, 2, 2, 1]
     assert ps.neighbours(toy, 2, radius=4.0).index.tolist() == [1, 3]
 
 
 def test_burial_measures_agree_on_known_buried_and_exposed_residues(table, rsa):
-    counts = pd.Series(ps.contact_count(table), index=table.index)
+    counts = pd.Series(ps.count_contacts(table), index=table.index)
     core = [124, 130, 135]  # catalytic cysteine, P-loop arginine, buried isoleucine
     tail = [375, 380, 403]  # disordered C-terminal tail
     assert (counts[core] >= 20).all() and (rsa[core] < 0.1).all()
@@ -196,11 +196,11 @@ def test_relative_accessibility_is_sasa_over_tien_maximum(rsa):
 # --- plots ------------------------------------------------------------------------------
 
 def test_plots_mark_variants_at_their_c_alpha(table):
-    fig3d = ps.plot_structure_3d(table, ["p.Arg130Gly"])
+    fig3d = ps.view_structure_3d(table, ["p.Arg130Gly"])
     spot = fig3d.data[-1]
     assert (spot.x[0], spot.y[0], spot.z[0]) == tuple(table.loc[130, ["x", "y", "z"]])
     assert sum(len(t.x) for t in fig3d.data[1:5]) == 403  # every residue in one band
-    fig = ps.plot_plddt(table)
+    fig = ps.view_plddt(table)
     assert list(fig.data[0].y) == table["plddt"].tolist() and len(fig.data[1].x) == 0
 
 

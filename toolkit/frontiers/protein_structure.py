@@ -7,7 +7,7 @@ can be downloaded with :func:`fetch_alphafold` (cached, clear message when offli
 
 PDB files are read by a short teaching parser of the fixed-column ``ATOM`` records
 (:func:`read_atoms`); the tests check it against biotite. Burial is measured two ways:
-:func:`contact_count` (number of C-alpha atoms within 10 angstrom, a proxy that needs only
+:func:`count_contacts` (number of C-alpha atoms within 10 angstrom, a proxy that needs only
 the backbone) and :func:`relative_accessibility` (Shrake-Rupley solvent accessible surface
 via biotite, divided by the residue's maximum, Tien et al. 2013).
 
@@ -34,8 +34,9 @@ import pandas as pd
 
 __all__ = ["SHIPPED_MODEL", "PLDDT_BANDS", "shipped_model_path", "load_alphafold_pten",
            "read_atoms", "residue_table", "plddt_band", "band_summary", "parse_missense",
-           "map_variants", "residue_distance", "neighbours", "contact_count",
-           "relative_accessibility", "plot_plddt", "plot_structure_3d", "fetch_alphafold"]
+           "map_variants", "residue_distance", "neighbours", "count_contacts",
+           "relative_accessibility", "view_plddt", "view_structure_3d", "fetch_alphafold",
+           "BAND_COLOURS"]
 
 SHIPPED_MODEL = "AF-P60484-F1-model_v6.pdb"
 AFDB_FILES = "https://alphafold.ebi.ac.uk/files/"
@@ -239,7 +240,7 @@ def map_variants(table: pd.DataFrame, variants: Iterable[str],
     ...
     ValueError: p.Arg124Ser: the model has Cys (C) at position 124, not Arg. Check the transcript/isoform: this model uses UniProt numbering (residues 1-403).
     """
-    contacts = pd.Series(contact_count(table, radius), index=table.index)
+    contacts = pd.Series(count_contacts(table, radius), index=table.index)
     rows = []
     for variant in variants:
         ref, pos, alt = parse_missense(variant)
@@ -290,7 +291,7 @@ def neighbours(table: pd.DataFrame, position: int, radius: float = 8.0) -> pd.Da
     return near[(distance <= radius) & (table.index != position)].sort_values("distance")
 
 
-def contact_count(table: pd.DataFrame, radius: float = 10.0) -> np.ndarray:
+def count_contacts(table: pd.DataFrame, radius: float = 10.0) -> np.ndarray:
     """Burial proxy: for each residue, the number of other C-alpha atoms within ``radius``.
 
     Buried core residues have many neighbours (often 20 or more within 10 angstrom); residues
@@ -298,7 +299,7 @@ def contact_count(table: pd.DataFrame, radius: float = 10.0) -> np.ndarray:
 
     Examples
     --------
-    >>> counts = contact_count(load_alphafold_pten())
+    >>> counts = count_contacts(load_alphafold_pten())
     >>> int(counts[123]) > int(counts[402])     # catalytic Cys124 vs the C-terminal Val403
     True
     """
@@ -338,13 +339,13 @@ def _variant_positions(table: pd.DataFrame, variants: Iterable[str] | None) -> p
                                                                                 "position"])
 
 
-def plot_plddt(table: pd.DataFrame, variants: Iterable[str] | None = None,
+def view_plddt(table: pd.DataFrame, variants: Iterable[str] | None = None,
                title: str = "pLDDT along the sequence"):
     """Plotly line of pLDDT by residue, band thresholds as dashed lines, variants marked.
 
     Examples
     --------
-    >>> fig = plot_plddt(load_alphafold_pten(), ["p.Arg130Gly"])
+    >>> fig = view_plddt(load_alphafold_pten(), ["p.Arg130Gly"])
     >>> [trace.name for trace in fig.data]
     ['pLDDT', 'variants']
     """
@@ -363,7 +364,7 @@ def plot_plddt(table: pd.DataFrame, variants: Iterable[str] | None = None,
     return fig
 
 
-def plot_structure_3d(table: pd.DataFrame, variants: Iterable[str] | None = None,
+def view_structure_3d(table: pd.DataFrame, variants: Iterable[str] | None = None,
                       title: str = "C-alpha trace coloured by pLDDT"):
     """Plotly 3D C-alpha trace coloured by pLDDT band; variant residues as large red spheres.
 
@@ -372,7 +373,7 @@ def plot_structure_3d(table: pd.DataFrame, variants: Iterable[str] | None = None
 
     Examples
     --------
-    >>> fig = plot_structure_3d(load_alphafold_pten(), ["C124S"])
+    >>> fig = view_structure_3d(load_alphafold_pten(), ["C124S"])
     >>> fig.data[0].type, len(fig.data)
     ('scatter3d', 6)
     """
