@@ -104,6 +104,19 @@ def test_parser_reads_gzip_and_explains_bad_files(tmp_path, atoms):
         ps.read_atoms(tmp_path / "missing.pdb")
 
 
+def test_parser_keeps_first_alternate_location_and_first_model(tmp_path):
+    def atom(serial, name, alt, resnum, x, b):
+        return (f"ATOM  {serial:5d} {name:<4}{alt}GLY A{resnum:4d}    {x:8.3f}{0:8.3f}{0:8.3f}"
+                f"{1.0:6.2f}{b:6.2f}           C  ")
+    text = "\n".join(["MODEL        1", atom(1, "CA", "A", 1, 1.0, 10.0),
+                      atom(2, "CA", "B", 1, 9.0, 20.0), atom(3, "CA", " ", 2, 4.8, 30.0),
+                      "ENDMDL", "MODEL        2", atom(1, "CA", " ", 1, 5.0, 40.0), "ENDMDL"])
+    (tmp_path / "alt.pdb").write_text(text + "\n")
+    parsed = ps.read_atoms(tmp_path / "alt.pdb")
+    assert parsed["x"].tolist() == [1.0, 4.8] and parsed["b_factor"].tolist() == [10.0, 30.0]
+    assert ps.residue_distance(ps.residue_table(parsed), 1, 2) == pytest.approx(3.8)
+
+
 def test_residue_table_uses_c_alpha_and_rejects_unknown_chain(atoms, table):
     ca = atoms[(atoms["atom"] == "CA") & (atoms["resnum"] == 130)].iloc[0]
     assert table.loc[130, ["x", "y", "z", "plddt"]].tolist() == [ca.x, ca.y, ca.z, ca.b_factor]

@@ -90,7 +90,8 @@ def read_atoms(path: str | os.PathLike) -> pd.DataFrame:
 
     A teaching parser: PDB is a fixed-column format, so each field is a slice of the line
     (serial 7-11, atom name 13-16, residue 18-20, chain 22, number 23-26, x/y/z 31-54,
-    occupancy 55-60, B-factor 61-66; 1-based columns). Ligands (``HETATM``) are skipped.
+    occupancy 55-60, B-factor 61-66; 1-based columns). Ligands (``HETATM``) are skipped, and
+    of atoms with alternate locations (column 17) only the first (blank or ``A``) is kept.
 
     Returns
     -------
@@ -116,7 +117,7 @@ def read_atoms(path: str | os.PathLike) -> pd.DataFrame:
     for line in _open_text(path):
         if line.startswith("ENDMDL"):
             break
-        if line.startswith("ATOM  "):
+        if line.startswith("ATOM  ") and line[16] in " A":
             rows.append((int(line[6:11]), line[12:16].strip(), line[17:20], line[21],
                          int(line[22:26]), float(line[30:38]), float(line[38:46]),
                          float(line[46:54]), float(line[54:60]), float(line[60:66])))
