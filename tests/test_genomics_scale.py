@@ -163,6 +163,10 @@ def test_pca_top5_components_converge_with_more_passes(cohort):
 def test_pca_without_missing_calls_matches_eigenvalues_closely(cohort, tmp_path):
     _, complete, _, _ = cohort
     cg = open_zarr(write_zarr(complete, tmp_path / "complete.vcz", variants_chunk_size=1500))
+    # no missing calls: the fast path (sums of allele codes) counts as the in-memory code does
+    pd.testing.assert_frame_equal(genotype_counts(cg), genotype_counts(complete), check_dtype=False)
+    pd.testing.assert_series_equal(allele_frequencies(cg), allele_frequencies(complete),
+                                   check_exact=True)
     ref = pca(complete, n_components=4)
     mine = pca(cg, n_components=4, n_iter=10)
     np.testing.assert_allclose(mine.attrs["eigenvalues"], ref.attrs["eigenvalues"], rtol=1e-4)
@@ -170,6 +174,31 @@ def test_pca_without_missing_calls_matches_eigenvalues_closely(cohort, tmp_path)
                                ref.attrs["explained_variance_ratio"], rtol=1e-4)
     for k in range(2):
         assert _abs_corr(mine[f"PC{k + 1}"], ref[f"PC{k + 1}"]) >= 0.9999
+
+
+@pytest.mark.parametrize("kind", ["0/1 only", "missing", "multi-allelic"])
+def test_block_products_equal_explicit_standardised_matrix(kind):
+    from toolkit.genomics import chunked, standardized_dosage
+
+    rng = np.random.default_rng(1)
+    calls = (rng.random((40, 30, 2)) < rng.uniform(0.1, 0.9, (40, 1, 1))).astype(np.int8)
+    if kind == "missing":
+        calls[rng.random((40, 30)) < 0.1] = -1
+        calls[0, 0, 1] = -1  # a half call
+    if kind == "multi-allelic":
+        calls[rng.random((40, 30, 2)) < 0.05] = 2
+    g = Genotypes(calls, [f"s{i}" for i in range(30)], [f"v{i}" for i in range(40)], ["1"] * 40,
+                  np.arange(1, 41), ["A"] * 40, ["G"] * 40)
+    X, kept = standardized_dosage(g)
+    assert kept.all()
+    p = allele_frequencies(g).to_numpy()
+    Q = rng.standard_normal((30, 4))
+    out = chunked._block_products(calls, p, Q, with_sums=True)[0]
+    np.testing.assert_allclose(out[:, :4], X.T @ (X @ Q), rtol=1e-4, atol=1e-3)
+    np.testing.assert_array_equal(out[:, 4], (~g.is_missing()).sum(axis=0))
+    np.testing.assert_allclose(out[:, 5], (X ** 2).sum(axis=0), rtol=1e-5)
+    counts = chunked._block_counts(calls)[:, 0, :]
+    np.testing.assert_array_equal(counts[:, 2:], genotype_counts(g).to_numpy())
 
 
 def test_pca_arguments_are_checked(cohort):

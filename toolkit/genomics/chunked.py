@@ -22,17 +22,28 @@ __all__ = ["variant_counts", "call_rate", "genotype_counts", "allele_frequencies
 _COUNT_COLUMNS = ["called_alleles", "alt_alleles", "hom_ref", "het", "hom_alt", "missing"]
 
 
+def _only_0_and_1(block: np.ndarray) -> bool:
+    """True when a block has no missing and no multi-allelic calls (fast paths apply)."""
+    return block.size == 0 or (block.min() >= 0 and block.max() <= 1)
+
+
 def _block_counts(block: np.ndarray) -> np.ndarray:
     """Per-variant counts for one (variants, samples, 2) block -> (variants, 1, 6) int64."""
     count = lambda mask: np.add.reduce(mask.reshape(len(mask), -1).view(np.uint8), axis=1,
                                        dtype=np.int64)  # fast sums of booleans per row
     a0, a1 = block[:, :, 0], block[:, :, 1]
+    n = block.shape[1]
+    if _only_0_and_1(block):  # calls are 0/1 only: sums of the codes give every count
+        het, hom_alt = count(a0 != a1), count(a0 & a1)
+        cols = [np.full(len(block), 2 * n), count(block), n - het - hom_alt, het, hom_alt,
+                np.zeros(len(block), np.int64)]
+        return np.stack(cols, axis=1)[:, None, :]
     missing = (a0 < 0) | (a1 < 0)
     alt = (a0 == 1).view(np.uint8) + (a1 == 1).view(np.uint8)
     n_missing = count(missing)
     het, hom_alt = count((alt == 1) & ~missing), count((alt == 2) & ~missing)
-    hom_ref = block.shape[1] - n_missing - het - hom_alt
-    cols = [count(block >= 0), count(block >= 1), hom_ref, het, hom_alt, n_missing]
+    cols = [count(block >= 0), count(block >= 1), n - n_missing - het - hom_alt, het, hom_alt,
+            n_missing]
     return np.stack(cols, axis=1)[:, None, :]
 
 
@@ -142,17 +153,22 @@ def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: 
 
     X = diag(s) (D - m 1' + m * Miss), with D the dosage (0 where missing), m = 2p,
     s = 1 / sqrt(2p(1-p)) and Miss the missing-call indicator (sparse). Products with the
-    rank-one and sparse terms are cheap, so the only full-size work is one table lookup and
-    two float32 matrix products. With ``with_sums``, two more columns: calls and sum of X^2
+    rank-one and sparse terms are cheap, so the only full-size work is building D (a sum of
+    the two alleles, or a table lookup where calls are missing or multi-allelic) and two
+    float32 matrix products. With ``with_sums``, two more columns: calls and sum of X^2
     per person (for the trace of the relationship matrix). Returns (1, samples, k [+ 2]).
     """
     from scipy import sparse
 
-    codes = np.ascontiguousarray(block).view(np.uint16)[:, :, 0]
-    D, miss = _DOSAGE[codes], _MISSING[codes]
+    Miss = None
+    if _only_0_and_1(block):
+        D = np.add(block[:, :, 0], block[:, :, 1], dtype=np.float32)
+    else:  # missing or multi-allelic calls: look each pair of alleles up
+        codes = np.ascontiguousarray(block).view(np.uint16)[:, :, 0]
+        D, miss = _DOSAGE[codes], _MISSING[codes]
+        Miss = sparse.csr_matrix(miss.astype(np.float32)) if miss.any() else None
     m = (2 * p).reshape(-1, 1)
     s = 1 / np.sqrt(m * (1 - p.reshape(-1, 1)))
-    Miss = sparse.csr_matrix(miss.astype(np.float32)) if miss.any() else None
     XQ = D @ Q.astype(np.float32) - m * Q.sum(axis=0)
     if Miss is not None:
         XQ += m * (Miss @ Q)
@@ -162,8 +178,10 @@ def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: 
         out += Miss.T @ (m * W)
     if with_sums:
         x = (D - m.astype(np.float32)) * s.astype(np.float32)
-        x[miss] = 0
-        called = block.shape[0] - miss.sum(axis=0)
+        called = np.full(block.shape[1], block.shape[0])
+        if Miss is not None:
+            x[miss] = 0
+            called -= miss.sum(axis=0)
         out = np.column_stack([out, called, np.einsum("ij,ij->j", x, x, dtype=np.float64)])
     return out[None]
 
