@@ -177,6 +177,10 @@ def test_ground_truth_is_json_and_complete(tiny):
     ({"imaging_signal": 1.5}, "imaging_signal must be a number in"),
     ({"n_patients": 0, "size": "tiny"}, "at least 1"),
     ({"n_patients": 2, "size": "tiny", "write_dicom": True}, "needs out_dir"),
+    ({"tumour_expression_effect": -1.0}, "tumour_expression_effect must be None or a number"),
+    ({"tumour_expression_effect": "strong"}, "tumour_expression_effect must be None or a number"),
+    ({"tumour_expression_effect": 1, "biopsy_missing": 1.0}, "biopsy_missing must be a fraction"),
+    ({"biopsy_missing": 0.2}, "biopsy_missing needs tumour_expression_effect"),
 ])
 def test_bad_arguments_raise(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -382,3 +386,58 @@ def test_simpleitk_reads_dicom_series_like_the_nifti(written):
         lps = image.TransformIndexToPhysicalPoint((X - 1 - i, Y - 1 - j, k))
         ras = cohort.affine @ np.array([i, j, k, 1.0])
         np.testing.assert_allclose(lps, [-ras[0], -ras[1], ras[2]], atol=1e-3)
+
+
+# --- optional tumour biopsy expression panel ---------------------------------------------------
+
+def test_tumour_panel_is_optional_and_leaves_the_rest_unchanged():
+    plain = make_radiogenomic_cohort(n_patients=40, size="tiny", seed=4)
+    kw = {"n_patients": 40, "size": "tiny", "seed": 4, "biopsy_missing": 0.25}
+    one = make_radiogenomic_cohort(tumour_expression_effect=1.0, **kw)
+    zero = make_radiogenomic_cohort(tumour_expression_effect=0.0, **kw)
+    assert plain.tumour_expression is None and "tumour_expression" not in plain.ground_truth
+    assert "tumour_expression" not in json.dumps(plain.ground_truth["causal_graph"])
+    for c in (one, zero):  # the panel has its own random stream: nothing else changes
+        pd.testing.assert_frame_equal(c.clinical, plain.clinical)
+        assert np.array_equal(c.images, plain.images) and np.array_equal(c.masks, plain.masks)
+    again = make_radiogenomic_cohort(tumour_expression_effect=1.0, **kw)
+    pd.testing.assert_frame_equal(again.tumour_expression, one.tumour_expression)
+    assert ["mutation", "tumour_expression"] in one.ground_truth["causal_graph"]
+    assert list(one.tumour_expression.columns) == [f"TX0{i}" for i in range(1, 9)]
+    assert list(one.tumour_expression.index) == list(one.clinical.index)
+    missing = one.tumour_expression.isna().all(axis=1)
+    available = one.ground_truth["per_patient"]["biopsy_available"]
+    assert missing.tolist() == [available[p] == 0.0 for p in one.clinical.index]
+    assert missing.equals(zero.tumour_expression.isna().all(axis=1)) and 0 < missing.sum() < 40
+
+
+def test_tumour_panel_follows_its_documented_model():
+    """x = baseline + sd * (effect * loading * purity * mutation + noise), checked via the truth."""
+    effect = 1.5
+    c = make_radiogenomic_cohort(n_patients=60, size="tiny", seed=6,
+                                 tumour_expression_effect=effect)
+    z = make_radiogenomic_cohort(n_patients=60, size="tiny", seed=6, tumour_expression_effect=0.0)
+    m = c.ground_truth["tumour_expression"]
+    assert m["effect_sd"] == effect and z.ground_truth["tumour_expression"]["effect_sd"] == 0.0
+    purity = pd.Series(c.ground_truth["per_patient"]["tumour_purity"])[c.clinical.index]
+    assert purity.between(0, 1).all() and purity.mean() == pytest.approx(0.7, abs=0.06)
+    mutation = c.clinical["mutation"].to_numpy()
+    shift = effect * np.outer(purity * mutation, m["loadings"]) * m["noise_sd_log2"]
+    np.testing.assert_allclose(c.tumour_expression - z.tumour_expression, shift, atol=2e-4)
+    noise = (z.tumour_expression - np.array(m["baseline_log2"])) / m["noise_sd_log2"]
+    noise = noise.to_numpy()
+    assert abs(noise.mean()) < 0.1 and noise.std() == pytest.approx(1, abs=0.1)
+    effects = c.ground_truth["true_effects"]["tumour_expression"]
+    assert effects["log2_shift_pure_tumour"]["TX01"] == pytest.approx(effect * 0.6)
+    assert effects["log2_shift_pure_tumour"]["TX08"] == 0.0
+    carriers = c.tumour_expression[mutation == 1]["TX01"].mean()
+    assert carriers > c.tumour_expression[mutation == 0]["TX01"].mean() + 0.3
+
+
+def test_tumour_panel_round_trips_through_files(tmp_path):
+    c = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=8, out_dir=tmp_path,
+                                 tumour_expression_effect=1.0)
+    back = load_radiogenomic_cohort(tmp_path)
+    assert c.files["tumour_expression"] == back.files["tumour_expression"]
+    pd.testing.assert_frame_equal(back.tumour_expression, c.tumour_expression)
+    assert back.ground_truth["tumour_expression"] == c.ground_truth["tumour_expression"]

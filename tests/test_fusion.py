@@ -293,3 +293,78 @@ def test_compare_models_on_the_radiogenomic_cohort(tmp_path):
     assert {"c_index", "c_index_lower", "delta_c_index"} <= set(surv.columns)
     fig = view_comparison(surv, output_file=tmp_path / "forest.html")
     assert len(fig.data[0].y) == len(surv) and (tmp_path / "forest.html").exists()
+
+
+def test_cohort_features_expose_the_tumour_panel_as_its_own_block():
+    datasets = pytest.importorskip("toolkit.datasets.cohort")
+    from toolkit.fusion import cohort_features
+
+    cohort = datasets.make_radiogenomic_cohort(n_patients=20, size="tiny", seed=3,
+                                               tumour_expression_effect=1.0, biopsy_missing=0.3)
+    X, mods = cohort_features(cohort, n_variants=5)
+    assert list(mods) == ["clinical", "genomic", "imaging", "tumour"]
+    assert mods["tumour"] == list(cohort.tumour_expression.columns) and X.shape[1] == 15 + 8
+    no_biopsy = cohort.tumour_expression.isna().all(axis=1)
+    assert X.loc[no_biopsy, mods["tumour"]].isna().all().all() and 0 < no_biopsy.sum() < 20
+    assert not X.drop(columns=mods["tumour"]).isna().any().any()
+    pd.testing.assert_frame_equal(X[mods["tumour"]], cohort.tumour_expression)
+
+
+# ------------------------------------------- issue #7 done-criterion on the radiogenomic cohort
+# Imaging ("subtle") and the tumour biopsy panel each carry independent signal about the mutation;
+# the panel with effect 0 is pure noise. Same seed -> same patients, images and panel noise.
+COHORT_SEED = 0
+
+
+def _cohort_and_table(effect: float, names=None):
+    datasets = pytest.importorskip("toolkit.datasets.cohort")
+    from toolkit.fusion import cohort_features
+
+    cohort = datasets.make_radiogenomic_cohort(n_patients=300, size="tiny", seed=COHORT_SEED,
+                                               imaging_signal="subtle",
+                                               tumour_expression_effect=effect)
+    blocks = cohort_features(cohort)[1]
+    modalities = {m: blocks[m] for m in (names or blocks)}
+    table = compare_models(cohort, modalities, cv=5, seed=COHORT_SEED,
+                           strategies=("early", "late"), n_boot=500)
+    return cohort, modalities, table
+
+
+@pytest.fixture(scope="module")
+def two_signals():
+    return _cohort_and_table(1.0)  # all four modalities
+
+
+@pytest.fixture(scope="module")
+def noise_panel():
+    return _cohort_and_table(0.0, ("imaging", "tumour"))
+
+
+def test_cohort_fusion_ci_lies_above_every_single_modality(two_signals):
+    cohort, modalities, table = two_signals
+    assert list(modalities) == ["clinical", "genomic", "imaging", "tumour"]
+    single = table[table.strategy == "single"].set_index("modalities")["auc"]
+    assert set(single.index[:2]) == {"imaging", "tumour"}  # the two informative modalities lead
+    best = table[table.n_modalities > 1].iloc[0]
+    assert {"imaging", "tumour"} <= set(best["modalities"].split("+"))
+    assert (best["auc_lower"] > single).all()
+    assert best["delta_lower"] > 0  # paired gain over the best single modality
+    # deterministic per seed: a smaller grid on the same cohort reproduces the row exactly
+    pair = compare_models(cohort, {m: modalities[m] for m in ("imaging", "tumour")}, cv=5,
+                          seed=COHORT_SEED, strategies=("early",), n_boot=500)
+    row = ["auc", "auc_lower", "auc_upper"]
+    pd.testing.assert_series_equal(
+        pair.set_index(["modalities", "strategy"]).loc[("imaging+tumour", "early"), row],
+        table.set_index(["modalities", "strategy"]).loc[("imaging+tumour", "early"), row])
+
+
+def test_cohort_pure_noise_panel_does_not_help_beyond_the_ci(noise_panel):
+    _, _, table = noise_panel
+    t = table.set_index(["modalities", "strategy"])
+    imaging = t.loc[("imaging", "single")]
+    assert imaging["auc"] == table.loc[table.strategy == "single", "auc"].max()
+    for strategy in ("early", "late"):
+        fused = t.loc[("imaging+tumour", strategy)]
+        assert fused["auc"] <= imaging["auc_upper"] and fused["delta_lower"] <= 0
+    assert t.loc[("tumour", "single"), "auc_lower"] < 0.5 < t.loc[("tumour", "single"),
+                                                                   "auc_upper"]

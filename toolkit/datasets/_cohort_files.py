@@ -1,7 +1,7 @@
 """Write the SYNTHETIC cohort as real file formats, and read it back.
 
 clinical.csv, genotypes.vcf.gz (bgzipped VCF 4.2), images/<id>.nii.gz, masks/<id>.nii.gz,
-dicom/<id>/*.dcm (optional) and ground_truth.json, written last: a folder without
+tumour_expression.csv and dicom/<id>/*.dcm (both optional) and ground_truth.json, written last: a folder without
 ground_truth.json is an interrupted write. Each file goes to a temporary name first.
 """
 from __future__ import annotations
@@ -56,6 +56,9 @@ def write_cohort(cohort, out: Path, write_dicom: bool, seed: int) -> dict:
             path = out / kind / f"{pid}.nii.gz"
             files[kind].append(_replace_when_done(
                 path, lambda p, a=arr: nib.save(_nifti(a, cohort.affine), p)))
+    if cohort.tumour_expression is not None:
+        files["tumour_expression"] = _replace_when_done(out / "tumour_expression.csv",
+                                                        cohort.tumour_expression.to_csv)
     if write_dicom:
         files["dicom"] = {pid: write_series(cohort.images[i], cohort.affine, cohort.spacing_mm,
                                             pid, cohort.clinical.loc[pid], out / "dicom" / pid, seed)
@@ -114,5 +117,10 @@ def read_cohort(folder: Path, cls):
              "ground_truth": folder / "ground_truth.json"}
     if (folder / "dicom").is_dir():
         files["dicom"] = {p: sorted((folder / "dicom" / p).glob("*.dcm")) for p in clinical.index}
+    tumour = None
+    if (folder / "tumour_expression.csv").is_file():
+        files["tumour_expression"] = folder / "tumour_expression.csv"
+        tumour = pd.read_csv(files["tumour_expression"], index_col="patient_id")
     spacing = tuple(float(s) for s in truth["spacing_mm"])
-    return cls(clinical, g, vols["images"], vols["masks"], first.affine, spacing, truth, files)
+    return cls(clinical, g, vols["images"], vols["masks"], first.affine, spacing, truth, files,
+               tumour)

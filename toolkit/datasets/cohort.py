@@ -2,8 +2,8 @@
 
 Every patient is simulated; no value comes from a real person. The generating model
 (ancestry -> site, genotypes -> liability -> mutation, grade -> lesion size, mutation ->
-lesion texture and margin, site -> scanner effects, mutation x treatment -> survival)
-is documented in ``datasets/radiogenomic_cohort.md`` and returned in ``ground_truth``.
+lesion texture and margin, site -> scanner effects, mutation x treatment -> survival,
+and optionally mutation -> a tumour biopsy expression panel) is documented in ``datasets/radiogenomic_cohort.md`` and returned in ``ground_truth``.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pandas as pd
 from ..genomics.genotypes import Genotypes
 from . import _cohort_images as _img
 from . import _cohort_outcomes as _out
+from . import _cohort_tumour as _tum
 
 __all__ = ["RadiogenomicCohort", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
 
@@ -57,7 +58,11 @@ class RadiogenomicCohort:
     files : dict
         Paths of the files (empty when nothing was written): ``clinical``, ``genotypes``,
         ``ground_truth`` (one path each), ``images`` and ``masks`` (lists in patient order)
-        and, with DICOM, ``dicom`` ({patient_id: list of slice files}).
+        and, with DICOM, ``dicom`` ({patient_id: list of slice files}); ``tumour_expression``
+        when that table exists.
+    tumour_expression : DataFrame or None
+        Only with ``tumour_expression_effect``: a biopsy gene-expression panel (log2 units),
+        index ``patient_id``, columns ``TX01``..``TX08``; a row of NaN = no biopsy.
     """
 
     clinical: pd.DataFrame
@@ -68,6 +73,7 @@ class RadiogenomicCohort:
     spacing_mm: tuple
     ground_truth: dict
     files: dict = field(default_factory=dict)
+    tumour_expression: pd.DataFrame | None = None
 
     @property
     def n_patients(self) -> int:
@@ -123,7 +129,9 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
                              ancestry_mix: dict[str, float] | None = None,
                              out_dir: str | os.PathLike | None = None,
                              write_dicom: bool = False,
-                             imaging_signal: str | float = "strong") -> RadiogenomicCohort:
+                             imaging_signal: str | float = "strong",
+                             tumour_expression_effect: float | None = None,
+                             biopsy_missing: float = 0.0) -> RadiogenomicCohort:
     """Simulate a linked SYNTHETIC cohort of brain-tumour patients with genomes, MRI and outcomes.
 
     A stand-in for a radiogenomic study (clinical table + germline VCF + MRI + segmentations)
@@ -150,6 +158,14 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
         and margin by mutation status (imaging alone predicts it almost perfectly);
         "subtle" (0.25) shrinks that effect to a quarter and adds per-patient overlap, so
         imaging is informative but imperfect (for radiogenomics and fusion, lessons 12-13).
+    tumour_expression_effect : float in [0, 5], optional
+        Also simulate a second window on the mutation: an 8-gene expression panel measured
+        on the tumour biopsy (``cohort.tumour_expression``). Five genes shift in carriers by
+        ``effect x loading x tumour purity`` SDs (loadings 1, 0.8, -0.7, 0.6, -0.5); three are
+        unrelated. 0 makes the panel pure noise; None (default) simulates no panel and leaves
+        every other part of the cohort identical (the panel has its own random stream).
+    biopsy_missing : float in [0, 1), default 0.0
+        Fraction of patients without a biopsy (their panel row is NaN), at random.
 
     Returns
     -------
@@ -158,18 +174,23 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     Raises
     ------
     ValueError
-        Unknown preset, a bad ancestry mix, a bad ``imaging_signal``, or fewer than 1 patient.
+        Unknown preset, a bad ancestry mix, a bad ``imaging_signal``, a bad
+        ``tumour_expression_effect`` or ``biopsy_missing``, or fewer than 1 patient.
 
     Examples
     --------
     >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", seed=1)
     >>> c.images.shape, c.masks.dtype.name, c.clinical.index[0]
     ((6, 34, 40, 33), 'uint8', 'RG0001')
+    >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", seed=1, tumour_expression_effect=1)
+    >>> c.tumour_expression.shape, c.ground_truth["tumour_expression"]["effect_sd"]
+    ((6, 8), 1.0)
 
     Taught in lessons 07-18.
     """
     mix = _check_args(size, ancestry_mix)
     signal = _check_signal(imaging_signal)
+    effect, missing = _tum.check_tumour_args(tumour_expression_effect, biopsy_missing)
     preset = PRESETS[size]
     n = preset["n_patients"] if n_patients is None else int(n_patients)
     if n < 1:
@@ -177,7 +198,7 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     if write_dicom and out_dir is None:
         raise ValueError("write_dicom=True needs out_dir: pass a folder to write the DICOM series to")
     model = copy.deepcopy(_out.DEFAULT_MODEL) | {"ancestry_mix": mix, "n_causal": preset["n_causal"]}
-    ss_clin, ss_gen, ss_img = np.random.SeedSequence(seed).spawn(3)
+    ss_clin, ss_gen, ss_img, ss_tum = np.random.SeedSequence(seed).spawn(4)  # first 3 as in 1.0
     rng = np.random.default_rng(ss_clin)
     counts = _out.allocate(n, mix)
     ancestry = rng.permutation(np.repeat(list(counts), list(counts.values())))
@@ -195,6 +216,9 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     _record_signal(truth, imaging_signal, signal)
     cohort = RadiogenomicCohort(clin[CLINICAL_COLUMNS], genotypes, images, masks,
                                 anatomy["affine"].copy(), anatomy["spacing_mm"], truth)
+    if effect is not None:
+        cohort.tumour_expression = _add_tumour_panel(truth, clin["mutation"].to_numpy(), ids,
+                                                     effect, missing, ss_tum)
     if out_dir is not None:
         from ._cohort_files import write_cohort
 
@@ -223,6 +247,17 @@ def _ground_truth(seed, size, n, model, preset, anatomy, gen_truth, latent, lesi
         "causal_graph": CAUSAL_GRAPH, "true_effects": _true_effects(model),
         "per_patient": per_patient,
     }
+
+
+def _add_tumour_panel(truth: dict, mutation, ids, effect, missing, seed) -> pd.DataFrame:
+    """Simulate the biopsy expression panel and record its model and truths in ``truth``."""
+    table, tum = _tum.tumour_expression(mutation, ids, effect, missing, seed)
+    truth["tumour_expression"] = tum["model"]
+    truth["true_effects"]["tumour_expression"] = _tum.tumour_true_effects(effect)
+    truth["causal_graph"] = truth["causal_graph"] + _tum.TUMOUR_EDGES
+    for key, v in tum["per_patient"].items():
+        truth["per_patient"][key] = dict(zip(ids, np.round(v, 6).tolist()))
+    return table
 
 
 def _record_signal(truth: dict, imaging_signal, signal: float) -> None:

@@ -11,7 +11,7 @@ CLINICAL_FEATURES = ["age_years", "sex_male", "grade", "treatment"]
 
 
 def cohort_features(cohort, n_variants: int = 10) -> tuple[pd.DataFrame, dict]:
-    """One row per patient with clinical, genomic and imaging columns, and which is which.
+    """One row per patient: clinical, genomic, imaging (and tumour) columns, and which is which.
 
     Parameters
     ----------
@@ -28,9 +28,12 @@ def cohort_features(cohort, n_variants: int = 10) -> tuple[pd.DataFrame, dict]:
         Clinical: ``age_years``, ``sex_male`` (0/1), ``grade``, ``treatment``.
         Genomic: ``prs`` (SD units) and ``dosage_<variant id>``.
         Imaging: the columns of `lesion_features`.
+        Tumour (only when the cohort was made with ``tumour_expression_effect``): the biopsy
+        panel ``TX01``..``TX08`` (log2 expression; NaN for a patient without a biopsy).
         Outcomes (``mutation``, ``survival_months``, ``event``) are NOT included: take them
         from ``cohort.clinical``. Ancestry and site are left out on purpose (kept for subgroups).
     modalities : dict ``{"clinical": [...], "genomic": [...], "imaging": [...]}``
+        plus ``"tumour": [...]`` when the cohort has a biopsy panel.
 
     Examples
     --------
@@ -56,8 +59,11 @@ def cohort_features(cohort, n_variants: int = 10) -> tuple[pd.DataFrame, dict]:
     genomic.insert(0, "prs", clin["prs"].astype(float))
     imaging = lesion_features(cohort.images, cohort.masks, cohort.spacing_mm)
     imaging.index = clin.index
-    X = pd.concat([clinical, genomic, imaging], axis=1)
-    return X, {"clinical": list(clinical), "genomic": list(genomic), "imaging": list(imaging)}
+    blocks = {"clinical": clinical, "genomic": genomic, "imaging": imaging}
+    if getattr(cohort, "tumour_expression", None) is not None:
+        blocks["tumour"] = cohort.tumour_expression.reindex(clin.index).astype(float)
+    X = pd.concat(list(blocks.values()), axis=1)
+    return X, {name: list(block) for name, block in blocks.items()}
 
 
 def lesion_features(images, masks, spacing_mm) -> pd.DataFrame:
