@@ -293,6 +293,33 @@ def test_vcf_to_zarr_overwrite_replaces_store(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["t.vcf", "t.vcz"]
 
 
+def test_multiallelic_vcf_keeps_all_alt_alleles(tmp_path):
+    header = ("##fileformat=VCFv4.2\n##contig=<ID=1,length=1000>\n"
+              '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\tb\n")
+    body = ("1\t10\trs1\tA\tG,T\t.\tPASS\t.\tGT\t0/2\t1/1\n"
+            "1\t20\t.\tC\tG\t.\tPASS\t.\tGT\t0/0\t./.\n")
+    (tmp_path / "multi.vcf").write_text(header + body)
+    cg = open_zarr(vcf_to_zarr(tmp_path / "multi.vcf", tmp_path / "multi.vcz"))
+    assert cg.variant_info[["id", "ref", "alt"]].values.tolist() == [["rs1", "A", "G,T"],
+                                                                     [".", "C", "G"]]
+    assert cg.gt.compute().tolist() == [[[0, 2], [1, 1]], [[0, 0], [-1, -1]]]
+    g = cg.to_genotypes()
+    pd.testing.assert_series_equal(allele_frequencies(cg), allele_frequencies(g), check_exact=True)
+    pd.testing.assert_frame_equal(genotype_counts(cg), genotype_counts(g), check_dtype=False)
+
+
+def test_zarr_writer_checks_sample_info(tmp_path):
+    g = Genotypes([[[0, 1], [1, 1]]], ["p1", "p2"], ["rs1"], ["22"], [100], ["A"], ["G"])
+    with pytest.raises(ValueError, match="sample_info has 3 rows"):
+        ZarrWriter(tmp_path / "x.vcz", g.samples, sample_info=pd.DataFrame({"pop": list("abc")}))
+    assert os.listdir(tmp_path) == []
+    info = pd.DataFrame({"pop": ["B", "A"]}, index=["p2", "p1"])  # reordered to match samples
+    with ZarrWriter(tmp_path / "x.vcz", g.samples, sample_info=info) as w:
+        w.append(g)
+    assert open_zarr(tmp_path / "x.vcz").sample_info["pop"].tolist() == ["A", "B"]
+
+
 def test_open_zarr_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="nothing.vcz"):
         open_zarr(tmp_path / "nothing.vcz")

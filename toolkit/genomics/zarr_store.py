@@ -164,6 +164,13 @@ class ZarrWriter:
     overwrite : bool, default False
         Replace an existing store (only when `close` succeeds).
 
+    Notes
+    -----
+    Until `close` the data lives in a hidden folder ``.<name>.part-<random>`` next to
+    ``zarr_path``; `abort` (or an error inside a ``with`` block) deletes it. Each full chunk
+    is compressed and written as soon as it is complete, so memory holds at most one chunk
+    plus the piece being appended.
+
     Examples
     --------
     Use it as a context manager: the store appears only if the block finishes without error.
@@ -191,30 +198,44 @@ class ZarrWriter:
             raise ValueError(f"variants_chunk_size must be >= 1; got {variants_chunk_size}")
         self.variants_chunk_size = int(variants_chunk_size)
         n = len(self.sample_ids)
-        self._s_chunk = int(samples_chunk_size or max(n, 1))
+        self._s_chunk = int(min(samples_chunk_size or n, n) or 1)
         self._tmp = _part_dir(self.path)
         self._root = zarr.open_group(str(self._tmp), mode="w", zarr_format=2)
+        try:
+            self._create_arrays(n)
+            self._write_sample_info(sample_info)
+        except BaseException:
+            self.abort()
+            raise
+        self._contigs: list[str] = []
+        self._buffer: list[Genotypes] = []
+        self._buffered = 0
+        self.n_variants = 0
+        self._closed = False
+
+    def _create_arrays(self, n: int) -> None:
+        """Empty, growable arrays of the VCF Zarr layout (zarr format 2, as bio2zarr writes)."""
         self._arrays = {}
-        v = self.variants_chunk_size
-        self._new("call_genotype", (0, n, 2), (v, self._s_chunk, 2), "i1", ("variants", "samples", "ploidy"), -1)
-        self._new("call_genotype_mask", (0, n, 2), (v, self._s_chunk, 2), "bool",
-                  ("variants", "samples", "ploidy"), False)
+        v, s, calls = self.variants_chunk_size, self._s_chunk, ("variants", "samples", "ploidy")
+        self._new("call_genotype", (0, n, 2), (v, s, 2), "i1", calls, -1)
+        self._new("call_genotype_mask", (0, n, 2), (v, s, 2), "bool", calls, False)
         self._new("variant_position", (0,), (v,), "i4", ("variants",), 0)
         self._new("variant_contig", (0,), (v,), "i2", ("variants",), 0)
         self._new("variant_id", (0,), (v,), str, ("variants",), "")
         self._new("variant_id_mask", (0,), (v,), "bool", ("variants",), False)
         self._new("variant_allele", (0, 2), (v, 2), str, ("variants", "alleles"), "")
         self._write_small("sample_id", self.sample_ids, ("samples",))
-        if sample_info is not None:
-            info = sample_info.loc[self.sample_ids] if set(self.sample_ids) <= set(sample_info.index) \
-                else sample_info
-            for col in info.columns:
-                self._write_small(f"sample_{col}", np.asarray(info[col], dtype=str), ("samples",))
-        self._contigs: list[str] = []
-        self._buffer: list[Genotypes] = []
-        self._buffered = 0
-        self.n_variants = 0
-        self._closed = False
+
+    def _write_sample_info(self, sample_info: pd.DataFrame | None) -> None:
+        if sample_info is None:
+            return
+        if set(self.sample_ids) <= set(sample_info.index.astype(str)):
+            sample_info = sample_info.set_axis(sample_info.index.astype(str)).loc[self.sample_ids]
+        elif len(sample_info) != len(self.sample_ids):
+            raise ValueError(f"sample_info has {len(sample_info)} rows and is not indexed by the "
+                             f"{len(self.sample_ids)} sample ids; index it by sample id.")
+        for col in sample_info.columns:
+            self._write_small(f"sample_{col}", np.asarray(sample_info[col], dtype=str), ("samples",))
 
     def _new(self, name, shape, chunks, dtype, dims, fill):
         arr = self._root.create_array(name, shape=shape, chunks=chunks, dtype=dtype,
@@ -403,7 +424,7 @@ class ChunkedGenotypes:
             info = pd.DataFrame({"chrom": contigs[np.asarray(r["variant_contig"][:], dtype=np.int64)],
                                  "pos": np.asarray(r["variant_position"][:], dtype=np.int64),
                                  "id": ids, "ref": alleles[:, 0],
-                                 "alt": alleles[:, 1] if alleles.shape[1] > 1 else "."})
+                                 "alt": _alt_column(alleles)})
             self._variant_info = info if self._v is None else info.iloc[self._v].reset_index(drop=True)
         return self._variant_info
 
@@ -463,6 +484,15 @@ class ChunkedGenotypes:
         view = "" if self._v is None and self._s is None else " (subset)"
         return (f"<ChunkedGenotypes: {self.n_variants} variants x {self.n_samples} samples{view}, "
                 f"chunks of {cv} x {cs}, {_human_bytes(self.nbytes_on_disk())} on disk>")
+
+
+def _alt_column(alleles: np.ndarray) -> np.ndarray:
+    """ALT as a VCF writes it: the alternate alleles joined by commas ('.' if none)."""
+    if alleles.shape[1] == 1:
+        return np.full(alleles.shape[0], ".")
+    if alleles.shape[1] == 2:
+        return np.where(alleles[:, 1] == "", ".", alleles[:, 1])
+    return np.array([",".join(a for a in row[1:] if a) or "." for row in alleles])
 
 
 def _strings(array) -> np.ndarray:
