@@ -199,6 +199,8 @@ def test_block_products_equal_explicit_standardised_matrix(kind):
     np.testing.assert_allclose(out[:, 5], (X ** 2).sum(axis=0), rtol=1e-5)
     counts = chunked._block_counts(calls)[:, 0, :]
     np.testing.assert_array_equal(counts[:, 2:], genotype_counts(g).to_numpy())
+    np.testing.assert_array_equal(counts[:, 0], (calls >= 0).sum(axis=(1, 2)))
+    np.testing.assert_array_equal(counts[:, 1], (calls >= 1).sum(axis=(1, 2)))
 
 
 def test_pca_arguments_are_checked(cohort):

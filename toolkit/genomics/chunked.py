@@ -22,28 +22,25 @@ __all__ = ["variant_counts", "call_rate", "genotype_counts", "allele_frequencies
 _COUNT_COLUMNS = ["called_alleles", "alt_alleles", "hom_ref", "het", "hom_alt", "missing"]
 
 
-def _only_0_and_1(block: np.ndarray) -> bool:
-    """True when a block has no missing and no multi-allelic calls (fast paths apply)."""
-    return block.size == 0 or (block.min() >= 0 and block.max() <= 1)
-
-
 def _block_counts(block: np.ndarray) -> np.ndarray:
     """Per-variant counts for one (variants, samples, 2) block -> (variants, 1, 6) int64."""
     count = lambda mask: np.add.reduce(mask.reshape(len(mask), -1).view(np.uint8), axis=1,
-                                       dtype=np.int64)  # fast sums of booleans per row
+                                       dtype=np.int64)  # fast sums of booleans (or 0/1) per row
     a0, a1 = block[:, :, 0], block[:, :, 1]
-    n = block.shape[1]
-    if _only_0_and_1(block):  # calls are 0/1 only: sums of the codes give every count
+    n, rows = block.shape[1], len(block)
+    if block.size and block.max() > 1:  # multi-allelic codes: the general (slower) counts
+        missing = (a0 < 0) | (a1 < 0)
+        alt = (a0 == 1).view(np.uint8) + (a1 == 1).view(np.uint8)
+        n_missing = count(missing)
+        het, hom_alt = count((alt == 1) & ~missing), count((alt == 2) & ~missing)
+        called, alt_alleles = count(block >= 0), count(block >= 1)
+    elif block.size == 0 or block.min() >= 0:  # only 0 and 1: sums of the codes
         het, hom_alt = count(a0 != a1), count(a0 & a1)
-        cols = [np.full(len(block), 2 * n), count(block), n - het - hom_alt, het, hom_alt,
-                np.zeros(len(block), np.int64)]
-        return np.stack(cols, axis=1)[:, None, :]
-    missing = (a0 < 0) | (a1 < 0)
-    alt = (a0 == 1).view(np.uint8) + (a1 == 1).view(np.uint8)
-    n_missing = count(missing)
-    het, hom_alt = count((alt == 1) & ~missing), count((alt == 2) & ~missing)
-    cols = [count(block >= 0), count(block >= 1), n - n_missing - het - hom_alt, het, hom_alt,
-            n_missing]
+        n_missing, called, alt_alleles = np.zeros(rows, np.int64), np.full(rows, 2 * n), count(block)
+    else:  # codes -1, 0, 1: 0^1 = 1 is the only xor equal to 1, 1+1 the only sum equal to 2
+        het, hom_alt = count((a0 ^ a1) == 1), count((a0 + a1) == 2)
+        n_missing, called, alt_alleles = count(_missing_mask(block)), count(block >= 0), count(block == 1)
+    cols = [called, alt_alleles, n - n_missing - het - hom_alt, het, hom_alt, n_missing]
     return np.stack(cols, axis=1)[:, None, :]
 
 
@@ -137,15 +134,35 @@ def filter_variants(cg: ChunkedGenotypes, min_call_rate: float = 0.95,
     return cg.subset(variants=keep)
 
 
-def _pair_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Lookup by the 2 bytes of a call read as one uint16: ALT dosage (0 if missing), missing flag."""
+def _pair_dosage() -> np.ndarray:
+    """ALT dosage (0 if missing) by the 2 bytes of a call read as one uint16, for any allele codes."""
     pairs = np.arange(65536, dtype=np.uint16).view(np.int8).reshape(-1, 2)  # same byte order as calls
-    missing = (pairs < 0).any(axis=1)
-    dosage = np.where(missing, 0, (pairs == 1).sum(axis=1)).astype(np.float32)
-    return dosage, missing
+    return np.where((pairs < 0).any(axis=1), 0, (pairs == 1).sum(axis=1)).astype(np.float32)
 
 
-_DOSAGE, _MISSING = _pair_tables()
+_DOSAGE = _pair_dosage()
+
+
+def _missing_mask(block: np.ndarray) -> np.ndarray:
+    """(variants, samples) True where either allele is missing: a sign bit set in the call's 2 bytes."""
+    return (np.ascontiguousarray(block).view(np.uint16)[:, :, 0] & 0x8080) != 0
+
+
+def _dosage_and_missing(block: np.ndarray):
+    """ALT dosage D (float32, 0 where missing), the sparse missing indicator (or None), and
+    the (rows, columns) of the missing calls, for one (variants, samples, 2) block."""
+    from scipy import sparse
+
+    if block.size == 0 or block.max() <= 1:  # biallelic: the dosage is the sum of the codes
+        D = np.add(block[:, :, 0], block[:, :, 1], dtype=np.float32)
+    else:  # allele codes >= 2: count only ALT (1) alleles, by looking each pair of codes up
+        D = _DOSAGE[np.ascontiguousarray(block).view(np.uint16)[:, :, 0]]
+    if block.size == 0 or block.min() >= 0:
+        return D, None, (np.array([], dtype=np.intp),) * 2
+    miss_at = np.divmod(np.flatnonzero(_missing_mask(block)), block.shape[1])  # (rows, columns)
+    D[miss_at] = 0
+    Miss = sparse.csr_matrix((np.ones(len(miss_at[0]), np.float32), miss_at), shape=D.shape)
+    return D, Miss, miss_at
 
 
 def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: bool) -> np.ndarray:
@@ -158,15 +175,7 @@ def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: 
     float32 matrix products. With ``with_sums``, two more columns: calls and sum of X^2
     per person (for the trace of the relationship matrix). Returns (1, samples, k [+ 2]).
     """
-    from scipy import sparse
-
-    Miss = None
-    if _only_0_and_1(block):
-        D = np.add(block[:, :, 0], block[:, :, 1], dtype=np.float32)
-    else:  # missing or multi-allelic calls: look each pair of alleles up
-        codes = np.ascontiguousarray(block).view(np.uint16)[:, :, 0]
-        D, miss = _DOSAGE[codes], _MISSING[codes]
-        Miss = sparse.csr_matrix(miss.astype(np.float32)) if miss.any() else None
+    D, Miss, miss_at = _dosage_and_missing(block)
     m = (2 * p).reshape(-1, 1)
     s = 1 / np.sqrt(m * (1 - p.reshape(-1, 1)))
     XQ = D @ Q.astype(np.float32) - m * Q.sum(axis=0)
@@ -178,10 +187,8 @@ def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: 
         out += Miss.T @ (m * W)
     if with_sums:
         x = (D - m.astype(np.float32)) * s.astype(np.float32)
-        called = np.full(block.shape[1], block.shape[0])
-        if Miss is not None:
-            x[miss] = 0
-            called -= miss.sum(axis=0)
+        x[miss_at] = 0
+        called = block.shape[0] - np.bincount(miss_at[1], minlength=block.shape[1])
         out = np.column_stack([out, called, np.einsum("ij,ij->j", x, x, dtype=np.float64)])
     return out[None]
 
@@ -204,7 +211,7 @@ def _orthonormal(Y: np.ndarray) -> np.ndarray:
     return np.linalg.qr(Y)[0]
 
 
-def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_iter: int = 4,
+def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_iter: int = 6,
         n_oversamples: int = 10, random_state: int = 0) -> pd.DataFrame:
     """Principal components by randomized subspace iteration, streaming the store chunk by chunk.
 
@@ -220,7 +227,7 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     n_components : int, default 10
     maf : float, default 0.05
         Use only variants with minor allele frequency >= maf (and > 0).
-    n_iter : int, default 4
+    n_iter : int, default 6
         Passes of subspace iteration after the first; more passes = more accurate trailing
         components. Total reads of the store: ``n_iter + 2`` (one for allele frequencies),
         each pass one table lookup and two float32 matrix products per genotype chunk.
