@@ -27,7 +27,8 @@ def test_table_columns_and_values():
     assert table["synthetic"].dtype == bool
     synthetic = set(table.loc[table["synthetic"], "name"])
     assert synthetic == {"simulated_population", "radiogenomic_cohort", "variant_table",
-                         "neuro_cohort", "cardio_cohort"}
+                         "neuro_cohort", "cardio_cohort", "synthetic_tissue",
+                         "literature_corpus"}
     offline = set(table.loc[table["availability"] == "offline", "name"])  # as doctor reads it
     assert {"gse7390", "wdbc", "dicom_examples", "mni152"} <= offline
 

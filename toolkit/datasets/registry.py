@@ -127,6 +127,23 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                  "toolkit simulator (published effect sizes)", "BSD-3-Clause (toolkit)",
                  "5,000 people (default)", "offline", True,
                  "toolkit.datasets.applied:make_cardio_cohort", card_name="applied_cases"),
+    DatasetEntry("pbmc68k_reduced", "single-cell RNA-seq",
+                 "10x Genomics 68k PBMC (Zheng et al. 2017) via scanpy 1.11.5; derived .npz",
+                 "scanpy BSD-3-Clause; 10x data terms not verified offline (see card)",
+                 "700 cells x 765 genes, 309 kB", "offline", False,
+                 "toolkit.frontiers.single_cell:load_pbmc68k"),
+    DatasetEntry("synthetic_tissue", "spatial transcriptomics spots + bulk mixtures",
+                 "toolkit simulator (immune profiles from pbmc68k_reduced)",
+                 "BSD-3-Clause (toolkit)", "900 spots x 773 genes (default)", "offline", True,
+                 "toolkit.frontiers.single_cell:simulate_tissue"),
+    DatasetEntry("literature_corpus", "text",
+                 "toolkit authors: hand-written, hand-annotated abstract-style passages",
+                 "CC0-1.0 (toolkit authors)", "79 passages, 269 gold mentions, 99 relations; 29 kB",
+                 "offline", True, "toolkit.frontiers.literature:load_corpus"),
+    DatasetEntry("alphafold_pten", "predicted protein structure (PDB)",
+                 "AlphaFold DB AF-P60484-F1 model v6 (EMBL-EBI / Google DeepMind)", "CC BY 4.0",
+                 "403 residues, 3,323 atoms, 276 kB", "offline", False,
+                 "toolkit.frontiers.protein_structure:load_alphafold_pten"),
 )
 
 
