@@ -79,7 +79,8 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
         A cohort (features from `cohort_features`, outcome from ``cohort.clinical``) or a
         table holding the feature columns and the ``outcome`` column.
     modalities : dict ``{name: list of columns}``, optional
-        Required for a DataFrame; defaults to clinical/genomic/imaging for a cohort.
+        Required for a DataFrame; defaults to clinical/genomic/imaging for a cohort (plus
+        tumour when it was made with ``tumour_expression_effect``).
     outcome : str, array or (str, str), default "mutation"
         Binary (0/1) outcome column, or the outcome values themselves. A pair of column
         names ``(time, event)``, e.g. ``("survival_months", "event")``, makes it a survival
