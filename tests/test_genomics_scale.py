@@ -127,6 +127,9 @@ def test_subset_by_mask_indices_and_samples(pair):
     assert list(twice.sample_ids) == list(expected.samples)
     with pytest.raises(ValueError, match="length"):
         cg.subset(variants=mask[:-1])
+    sliced = cg.subset(variants=slice(10, 40, 3))
+    np.testing.assert_array_equal(sliced.to_genotypes().calls, g.subset(variants=slice(10, 40, 3)).calls)
+    assert list(sliced.variant_info["id"]) == list(g.variant_ids[10:40:3])
 
 
 def _abs_corr(a, b):

@@ -380,10 +380,11 @@ class ChunkedGenotypes:
     they read the store a chunk at a time with whatever Dask scheduler is active.
     """
 
-    def __init__(self, path: Path, root, variants=None, samples=None) -> None:
+    def __init__(self, path: Path, root, variants=None, samples=None, _cache=None) -> None:
         self.path, self._root = Path(path), root
         self._v = None if variants is None else np.asarray(variants, dtype=np.int64)
         self._s = None if samples is None else np.asarray(samples, dtype=np.int64)
+        self._cache = {} if _cache is None else _cache  # the store's tables, shared by its views
         self._variant_info = None
 
     @property
@@ -414,19 +415,22 @@ class ChunkedGenotypes:
 
     @property
     def variant_info(self) -> pd.DataFrame:
-        """chrom, pos, id, ref, alt per variant (read once, kept in memory: ~50 bytes a variant)."""
+        """chrom, pos, id, ref, alt per variant (read once, kept in memory: ~250 bytes a variant)."""
         if self._variant_info is None:
-            r = self._root
-            alleles = _strings(r["variant_allele"])
-            contigs = _strings(r["contig_id"])
-            ids = _strings(r["variant_id"]) if "variant_id" in r else \
-                np.full(alleles.shape[0], ".")
-            info = pd.DataFrame({"chrom": contigs[np.asarray(r["variant_contig"][:], dtype=np.int64)],
-                                 "pos": np.asarray(r["variant_position"][:], dtype=np.int64),
-                                 "id": ids, "ref": alleles[:, 0],
-                                 "alt": _alt_column(alleles)})
+            info = self._cache.get("variant_info")
+            if info is None:
+                info = self._cache["variant_info"] = self._read_variant_info()
             self._variant_info = info if self._v is None else info.iloc[self._v].reset_index(drop=True)
         return self._variant_info
+
+    def _read_variant_info(self) -> pd.DataFrame:
+        """The whole store's variant table (cached and shared with subsets)."""
+        r = self._root
+        alleles, contigs = _strings(r["variant_allele"]), _strings(r["contig_id"])
+        ids = _strings(r["variant_id"]) if "variant_id" in r else np.full(alleles.shape[0], ".")
+        return pd.DataFrame({"chrom": contigs[np.asarray(r["variant_contig"][:], dtype=np.int64)],
+                             "pos": np.asarray(r["variant_position"][:], dtype=np.int64),
+                             "id": ids, "ref": alleles[:, 0], "alt": _alt_column(alleles)})
 
     @property
     def variant_ids(self) -> np.ndarray:
@@ -463,7 +467,7 @@ class ChunkedGenotypes:
     def subset(self, variants=None, samples=None) -> "ChunkedGenotypes":
         """A lazy view keeping the given variants/samples (boolean masks or integer indices)."""
         return ChunkedGenotypes(self.path, self._root, _compose(self._v, variants, self.n_variants),
-                                _compose(self._s, samples, self.n_samples))
+                                _compose(self._s, samples, self.n_samples), self._cache)
 
     def to_genotypes(self) -> Genotypes:
         """Load everything into an in-memory `Genotypes` (only for cohorts that fit in memory)."""
@@ -504,7 +508,7 @@ def _compose(current, selection, n: int):
     """Indices into the store after selecting ``selection`` from a view of ``n`` items."""
     if selection is None:
         return current
-    sel = np.asarray(selection)
+    sel = np.arange(n)[selection] if isinstance(selection, slice) else np.asarray(selection)
     if sel.dtype == bool:
         if len(sel) != n:
             raise ValueError(f"boolean mask has length {len(sel)}; expected {n}")
