@@ -218,8 +218,9 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     Same output as `toolkit.genomics.pca` (DataFrame ``PC1``... indexed by sample, with
     ``.attrs`` ``eigenvalues``, ``explained_variance_ratio``, ``n_variants``) but the
     people x people relationship matrix is never formed: each pass over the store multiplies
-    it by a thin block of ``n_components + n_oversamples`` vectors (Halko, Martinsson &
-    Tropp 2011), so memory is one chunk plus a few (samples x k) matrices.
+    it by a thin block of ``n_components + n_oversamples`` vectors (randomized subspace
+    iteration with a Rayleigh-Ritz step: Halko, Martinsson & Tropp 2011, SIAM Review 53:217-288,
+    doi:10.1137/090771806), so memory is one chunk plus a few (samples x k) matrices.
 
     Parameters
     ----------

@@ -4,10 +4,12 @@ A Zarr store is a folder of compressed chunks: the genotype matrix cut into bloc
 variants x samples, each block a file. Only the blocks a computation needs are read, so
 a cohort of 5,000 people x 500,000 variants (5 GB of calls) is processed a block at a time.
 
-The layout follows the VCF Zarr specification (Czech et al. 2025) as written by bio2zarr:
+The layout follows the VCF Zarr specification (Czech et al., "Analysis-ready VCF at Biobank
+scale using Zarr", GigaScience 2025, doi:10.1093/gigascience/giaf049) as bio2zarr writes it:
 ``call_genotype`` (variants, samples, ploidy) int8 with -1 missing, ``variant_position``,
 ``variant_allele`` (REF, ALT), ``variant_contig`` (index into ``contig_id``), ``variant_id``,
-``sample_id``. sgkit and bio2zarr's ``vcf2zarr`` tools read these stores too.
+``sample_id``. Stores made by bio2zarr's ``vcf2zarr`` command open here too; `write_zarr`
+writes the same arrays (zarr format 2), plus ``sample_<column>`` arrays for ``sample_info``.
 """
 from __future__ import annotations
 
