@@ -186,11 +186,21 @@ def _block_products(block: np.ndarray, p: np.ndarray, Q: np.ndarray, with_sums: 
     if Miss is not None:
         out += Miss.T @ (m * W)
     if with_sums:
-        x = (D - m.astype(np.float32)) * s.astype(np.float32)
-        x[miss_at] = 0
-        called = block.shape[0] - np.bincount(miss_at[1], minlength=block.shape[1])
-        out = np.column_stack([out, called, np.einsum("ij,ij->j", x, x, dtype=np.float64)])
+        out = np.column_stack([out, *_called_and_sum_of_squares(D, m.ravel(), (s * s).ravel(), miss_at)])
     return out[None]
+
+
+def _called_and_sum_of_squares(D: np.ndarray, m: np.ndarray, s2: np.ndarray, miss_at) -> tuple:
+    """Per person: calls, and sum over called variants of X^2 = s^2 (D - m)^2.
+
+    Expanded as s^2 D^2 - 2 s^2 m D + s^2 m^2 (two float32 matrix-vector products), minus
+    the s^2 m^2 the expansion counts at missing calls (where D = 0).
+    """
+    n_rows, n = D.shape
+    sq = s2.astype(np.float32) @ (D * D) - 2 * ((s2 * m).astype(np.float32) @ D)
+    at_missing = np.bincount(miss_at[1], weights=(s2 * m * m)[miss_at[0]], minlength=n)
+    sumsq = sq.astype(np.float64) + np.sum(s2 * m * m) - at_missing
+    return n_rows - np.bincount(miss_at[1], minlength=n), sumsq
 
 
 def _gram_pass(gt, p: np.ndarray, Q: np.ndarray, with_sums: bool = False) -> np.ndarray:
@@ -243,7 +253,7 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     The exact path divides each pair's sum by the number of variants both people have
     called; here that count is approximated by c_i c_j / M (c_i = variants person i has
     called, M = variants used), which is exact when nothing is missing. The total variance
-    (for ``explained_variance_ratio``) is computed exactly. Eigenvalues come from a
+    (for ``explained_variance_ratio``) is the exact path's, to float32 precision (~1e-5). Eigenvalues come from a
     Rayleigh-Ritz step; components with a clear gap to the next match the exact path to
     |r| > 0.999; components inside the bulk of noise (no gap) converge slowly and are
     arbitrary mixtures of near-equal eigenvectors in any method.
