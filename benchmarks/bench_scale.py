@@ -26,7 +26,6 @@ Timings on a shared machine are pessimistic: the script prints the load average 
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -57,7 +56,7 @@ BED_CODE = np.array([3, 2, 0, 1], dtype=np.uint8)  # ALT count 0, 1, 2, missing 
 
 # ---------------------------------------------------------------- 1. simulation -> PLINK fileset
 def simulate_segment(seed: int):
-    """One 10 Mb segment of the Out-of-Africa model (msprime via stdpopsim)."""
+    """One SEGMENT_MB-long segment of the Out-of-Africa model (msprime via stdpopsim)."""
     import stdpopsim
 
     species = stdpopsim.get_species("HomSap")
@@ -96,7 +95,7 @@ def pack_bed(alt: np.ndarray) -> bytes:
 
 
 def sample_table(ts) -> pd.DataFrame:
-    """Sample ids as in make_population (population_index) with each person's population."""
+    """Sample ids as make_population names them (e.g. CEU_1667), with each person's population."""
     nodes = ts.tables.nodes.population[ts.samples()[::2]]
     names = np.array([ts.population(p).metadata["name"] for p in range(ts.num_populations)])
     pops = names[nodes]
