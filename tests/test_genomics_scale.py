@@ -225,7 +225,8 @@ def test_same_results_on_a_distributed_local_cluster(cohort):
     cg = open_zarr(stores["vcf_to_zarr"])
     local = (allele_frequencies(cg), call_rate(cg, axis="samples"), pca(cg, n_components=3))
     with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address="127.0.0.1:0",
+                                  worker_dashboard_address="127.0.0.1:0") as cluster, \
             distributed.Client(cluster) as client, distributed.get_task_stream(client) as tasks:
         remote = (allele_frequencies(cg), call_rate(cg, axis="samples"), pca(cg, n_components=3))
     assert len(tasks.data) > 10  # the work ran as tasks on the cluster's worker
