@@ -1,8 +1,10 @@
 """Test-wide safety: no network, and data folders redirected to a temporary directory."""
 from __future__ import annotations
 
+import http.server
 import ipaddress
 import socket
+import threading
 
 import pytest
 
@@ -39,3 +41,42 @@ def shared_dir():
     if not path.is_dir():
         pytest.skip("../shared is not present beside the checkout")
     return path
+
+
+class _FileHandler(http.server.BaseHTTPRequestHandler):
+    files: dict[str, bytes] = {}      # URL path -> body
+    hits: dict[str, int] = {}         # URL path -> number of GET requests
+    truncated: set[str] = set()       # paths that promise the whole body, send a third, hang up
+
+    def do_GET(self):  # noqa: N802 (http.server API)
+        self.hits[self.path] = self.hits.get(self.path, 0) + 1
+        body = self.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path in self.truncated:
+            self.wfile.write(body[: len(body) // 3])
+            self.wfile.flush()
+            self.connection.shutdown(2)
+            return
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    """A loopback HTTP server for download tests; yields (base URL, handler class).
+
+    Put bodies in ``handler.files[path]``; ``handler.hits`` counts requests per path.
+    """
+    handler = type("H", (_FileHandler,), {"files": {}, "hits": {}, "truncated": set()})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
+    httpd.shutdown()
+    httpd.server_close()

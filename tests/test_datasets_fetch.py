@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import http.server
-import threading
 
 import numpy as np
 import pytest
@@ -22,43 +20,13 @@ def _md5(data: bytes) -> str:
     return "md5:" + hashlib.md5(data).hexdigest()
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-    hits: dict[str, int] = {}
-
-    def do_GET(self):  # noqa: N802 (http.server API)
-        self.hits[self.path] = self.hits.get(self.path, 0) + 1
-        if self.path == "/drop.bin":  # promise the whole payload, send a third, hang up
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(PAYLOAD)))
-            self.end_headers()
-            self.wfile.write(PAYLOAD[: len(PAYLOAD) // 3])
-            self.wfile.flush()
-            self.connection.shutdown(2)
-            return
-        body = self.files.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def server():
-    """A loopback HTTP server serving generated files; yields (base URL, handler class)."""
-    handler = type("H", (_Handler,), {"files": {}, "hits": {}})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
-    httpd.shutdown()
-    httpd.server_close()
+def server(http_server):
+    """The shared loopback server (conftest), with /drop.bin cut off a third of the way through."""
+    _, handler = http_server
+    handler.files["/drop.bin"] = PAYLOAD
+    handler.truncated.add("/drop.bin")
+    return http_server
 
 
 def test_download_verifies_and_caches(server, tmp_path):

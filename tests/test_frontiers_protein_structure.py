@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -231,31 +229,14 @@ def test_fetch_alphafold_rejects_gene_names(tmp_path):
         ps.fetch_alphafold("TP53", data_dir=tmp_path)
 
 
-def test_fetch_alphafold_downloads_once_and_verifies(tmp_path, monkeypatch):
+def test_fetch_alphafold_downloads_once_and_verifies(tmp_path, monkeypatch, http_server):
     payload = ps.shipped_model_path().read_bytes()
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server API)
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setattr(ps, "AFDB_FILES", f"http://127.0.0.1:{server.server_address[1]}/files/")
-        known = "sha256:" + hashlib.sha256(payload).hexdigest()
-        path = ps.fetch_alphafold("p60484", data_dir=tmp_path, known_hash=known)
-        again = ps.fetch_alphafold("P60484", data_dir=tmp_path, known_hash=known)
-    finally:
-        server.shutdown()
-        server.server_close()
+    base, handler = http_server
+    handler.files["/files/AF-P60484-F1-model_v6.pdb"] = payload
+    monkeypatch.setattr(ps, "AFDB_FILES", base + "/files/")
+    known = "sha256:" + hashlib.sha256(payload).hexdigest()
+    path = ps.fetch_alphafold("p60484", data_dir=tmp_path, known_hash=known)
+    again = ps.fetch_alphafold("P60484", data_dir=tmp_path, known_hash=known)
     assert path == again == tmp_path / "alphafold" / "AF-P60484-F1-model_v6.pdb"
-    assert hits == ["/files/AF-P60484-F1-model_v6.pdb"]
+    assert handler.hits == {"/files/AF-P60484-F1-model_v6.pdb": 1}
     assert len(ps.residue_table(ps.read_atoms(path))) == 403
