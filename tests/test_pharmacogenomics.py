@@ -33,11 +33,13 @@ def test_diplotype_errors(bad, match):
 
 def test_recommendations():
     for p in ["ultrarapid", "rapid", "normal"]:
-        assert recommend_clopidogrel(p).startswith("Use clopidogrel at standard dose")
+        assert recommend_clopidogrel(p).startswith("If considering clopidogrel, use at standard dose")
+        assert recommend_clopidogrel(p).endswith("(strong).")
     for p in ["intermediate", "Poor metabolizer"]:
         assert "prasugrel or ticagrelor" in recommend_clopidogrel(p)
     assert recommend_clopidogrel("poor").endswith("(strong).")
-    assert recommend_clopidogrel("intermediate").endswith("(moderate).")
+    # CPIC 2022 raised the intermediate-metaboliser recommendation for ACS/PCI to strong
+    assert recommend_clopidogrel("intermediate").endswith("(strong).")
     with pytest.raises(ValueError, match="phenotype must be one of"):
         recommend_clopidogrel("slow")
 

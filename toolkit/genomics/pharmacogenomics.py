@@ -27,13 +27,16 @@ CYP2C19_ALLELE_FREQUENCIES = pd.DataFrame(
     index=pd.Index(["European", "East Asian", "African", "South Asian"], name="population"))
 CYP2C19_ALLELE_FREQUENCIES.insert(0, "*1", 1 - CYP2C19_ALLELE_FREQUENCIES.sum(axis=1))
 
-#: CPIC 2022 recommendation for acute coronary syndrome / PCI (cardiovascular indications).
+#: CPIC 2022 (Lee et al., Table 2) therapeutic recommendation for acute coronary syndrome and/or PCI,
+#: with its classification for that indication. The 2022 update raised the intermediate-metaboliser
+#: recommendation from moderate (2013) to strong.
+_STANDARD = "If considering clopidogrel, use at standard dose (75 mg/day) (strong)."
 CLOPIDOGREL_RECOMMENDATIONS = {
-    "ultrarapid": "Use clopidogrel at standard dose (75 mg/day) if no contraindication (strong).",
-    "rapid": "Use clopidogrel at standard dose (75 mg/day) if no contraindication (strong).",
-    "normal": "Use clopidogrel at standard dose (75 mg/day) if no contraindication (strong).",
-    "intermediate": ("Avoid standard-dose clopidogrel if possible; use prasugrel or ticagrelor at "
-                     "standard dose if no contraindication (moderate)."),
+    "ultrarapid": _STANDARD,
+    "rapid": _STANDARD,
+    "normal": _STANDARD,
+    "intermediate": ("Avoid standard-dose clopidogrel (75 mg) if possible; use prasugrel or ticagrelor "
+                     "at standard dose if no contraindication (strong)."),
     "poor": ("Avoid clopidogrel if possible; use prasugrel or ticagrelor at standard dose if no "
              "contraindication (strong)."),
 }
