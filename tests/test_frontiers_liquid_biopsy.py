@@ -185,11 +185,11 @@ def test_sphere_diameter():
 
 def test_surveillance_lead_times_consistent():
     s = lb.simulate_surveillance(300, random_state=0)
-    both = s.dropna(subset=["ctdna_day", "mri_day"])
+    both = s.dropna(subset=["ctdna_day", "scan_day"])
     assert len(both) > 200
-    np.testing.assert_allclose(both["lead_time_days"], both["mri_day"] - both["ctdna_day"])
-    # the MRI flags the lesion at the first scan at or after it reaches 10 mm
-    vol = 1e-3 * 2 ** (both["mri_day"] / both["doubling_time_days"])
+    np.testing.assert_allclose(both["lead_time_days"], both["scan_day"] - both["ctdna_day"])
+    # the CT scan flags the lesion at the first scan at or after it reaches 10 mm
+    vol = 1e-3 * 2 ** (both["scan_day"] / both["doubling_time_days"])
     assert (lb.sphere_diameter_mm(vol) >= 10.0).all()
     assert (lb.sphere_diameter_mm(vol / 2 ** (90 / both["doubling_time_days"])) < 10.0).all()
     # ctDNA usually comes first for a well-shedding tumour with a good assay

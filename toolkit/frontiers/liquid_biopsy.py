@@ -34,7 +34,7 @@ The model, one line per step (all simulated, nothing comes from a patient):
 
 Recurrence monitoring links tumour volume to tumour fraction with a documented, uncertain
 calibration (:func:`tumour_fraction_from_volume`) and compares when a growing recurrence is first
-flagged by ctDNA and by MRI (:func:`simulate_surveillance`).
+flagged by ctDNA and by a CT scan (:func:`simulate_surveillance`).
 
 Taught in lesson 21.
 """
@@ -555,11 +555,11 @@ def simulate_surveillance(n_patients: int = 500, start_volume_ml: float = 1e-3,
                           doubling_time_days: float = 60.0, doubling_time_sd_log10: float = 0.2,
                           shedding_tf_per_ml: float = SHEDDING_TF_PER_ML["lung"],
                           shedding_sd_log10: float = 0.5, blood_interval_days: int = 90,
-                          mri_interval_days: int = 90, follow_up_days: int = 1095,
-                          mri_diameter_mm: float = 10.0,
+                          scan_interval_days: int = 90, follow_up_days: int = 1095,
+                          scan_diameter_mm: float = 10.0,
                           depth: int = 10000, n_sites: int = 16, error_rate: float = ERROR_RATE_DUPLEX,
                           alpha: float = 0.01, random_state: int | None = None):
-    """Simulate surveillance of a regrowing recurrence with ctDNA and MRI at every visit.
+    """Simulate surveillance of a regrowing recurrence with ctDNA and chest CT at every visit.
 
     Each patient's residual tumour (``start_volume_ml`` at day 0, after treatment) regrows
     exponentially with a per-patient doubling time (log-normal around ``doubling_time_days``) and a
@@ -567,15 +567,15 @@ def simulate_surveillance(n_patients: int = 500, start_volume_ml: float = 1e-3,
     (every ``blood_interval_days``) the test calls ctDNA with probability
     :func:`detection_probability` of the current tumour fraction: early calls, made while the
     tumour fraction is still far below the LoD, are mostly false positives (see
-    ``tf_at_ctdna``). An MRI every ``mri_interval_days`` flags the lesion once its
-    sphere-equivalent diameter reaches ``mri_diameter_mm`` (10 mm: the RANO minimum for measurable
-    disease; assumed read perfectly). Follow-up stops at ``follow_up_days``.
+    ``tf_at_ctdna``). A CT scan every ``scan_interval_days`` flags the lesion once its
+    sphere-equivalent diameter reaches ``scan_diameter_mm`` (10 mm: the RECIST 1.1 minimum longest
+    diameter of a measurable lesion on CT, Eisenhauer et al. 2009; assumed read perfectly). Follow-up stops at ``follow_up_days``.
 
     Returns
     -------
     pandas.DataFrame
         One row per patient: ``doubling_time_days``, ``shedding_tf_per_ml``, ``ctdna_day``,
-        ``mri_day`` (NaN if not flagged during follow-up), ``lead_time_days`` (MRI day - ctDNA day;
+        ``scan_day`` (NaN if not flagged during follow-up), ``lead_time_days`` (scan day - ctDNA day;
         positive = ctDNA first), ``volume_at_ctdna_ml`` and ``tf_at_ctdna`` (tumour fraction at the
         first ctDNA call).
 
@@ -583,31 +583,31 @@ def simulate_surveillance(n_patients: int = 500, start_volume_ml: float = 1e-3,
     --------
     >>> s = simulate_surveillance(n_patients=50, random_state=0)
     >>> list(s.columns)[:4]
-    ['doubling_time_days', 'shedding_tf_per_ml', 'ctdna_day', 'mri_day']
+    ['doubling_time_days', 'shedding_tf_per_ml', 'ctdna_day', 'scan_day']
 
     Taught in lesson 21.
     """
     import pandas as pd
 
     n = int(_as_count(n_patients, "n_patients", minimum=1))
-    if min(start_volume_ml, doubling_time_days, blood_interval_days, mri_interval_days) <= 0:
+    if min(start_volume_ml, doubling_time_days, blood_interval_days, scan_interval_days) <= 0:
         raise ValueError("start_volume_ml, doubling_time_days, blood_interval_days and "
-                         "mri_interval_days must all be > 0.")
+                         "scan_interval_days must all be > 0.")
     rng = np.random.default_rng(random_state)
     td = doubling_time_days * 10 ** rng.normal(0, doubling_time_sd_log10, n)
     shed = shedding_tf_per_ml * 10 ** rng.normal(0, shedding_sd_log10, n)
     blood = np.arange(blood_interval_days, follow_up_days + 1, blood_interval_days, dtype=float)
-    scans = np.arange(mri_interval_days, follow_up_days + 1, mri_interval_days, dtype=float)
+    scans = np.arange(scan_interval_days, follow_up_days + 1, scan_interval_days, dtype=float)
     sv = shed[:, None] * start_volume_ml * 2 ** (blood[None, :] / td[:, None])
     tf = sv / (1 + sv)                                   # as in tumour_fraction_from_volume
     p_detect = detection_probability(tf, depth, error_rate, n_sites, alpha)
     ctdna_day = _first_visit(rng.random(p_detect.shape) < p_detect, blood)
     scan_volume = start_volume_ml * 2 ** (scans[None, :] / td[:, None])
-    mri_day = _first_visit(sphere_diameter_mm(scan_volume) >= mri_diameter_mm, scans)
+    scan_day = _first_visit(sphere_diameter_mm(scan_volume) >= scan_diameter_mm, scans)
     vol_ctdna = start_volume_ml * 2 ** (ctdna_day / td)
     return pd.DataFrame({"doubling_time_days": td, "shedding_tf_per_ml": shed,
-                         "ctdna_day": ctdna_day, "mri_day": mri_day,
-                         "lead_time_days": mri_day - ctdna_day, "volume_at_ctdna_ml": vol_ctdna,
+                         "ctdna_day": ctdna_day, "scan_day": scan_day,
+                         "lead_time_days": scan_day - ctdna_day, "volume_at_ctdna_ml": vol_ctdna,
                          "tf_at_ctdna": shed * vol_ctdna / (1 + shed * vol_ctdna)})
 
 
@@ -669,7 +669,7 @@ def view_sensitivity_heatmap(grid, lod=None, title: str | None = None):
 
 
 def view_lead_times(surveillance, title: str | None = None):
-    """Histogram of lead times (MRI day - ctDNA day) from :func:`simulate_surveillance`.
+    """Histogram of lead times (CT scan day - ctDNA day) from :func:`simulate_surveillance`.
 
     Examples
     --------
@@ -684,7 +684,7 @@ def view_lead_times(surveillance, title: str | None = None):
     fig = go.Figure(go.Histogram(x=lead, xbins={"start": float(start), "size": 90}))
     fig.add_vline(x=float(lead.median()) if len(lead) else 0.0, line_dash="dash",
                   annotation_text="median")
-    return fig.update_layout(title=title or "Lead time of ctDNA over MRI (days; > 0: ctDNA first)",
+    return fig.update_layout(title=title or "Lead time of ctDNA over CT (days; > 0: ctDNA first)",
                              xaxis_title="lead time (days)", yaxis_title="patients")
 
 
