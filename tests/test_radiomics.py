@@ -318,8 +318,10 @@ def test_perturbations_and_feature_icc():
         perturb(img, roi, "rotate")
     a = pd.DataFrame({"stable": [1.0, 2.0, 3.0, 4.0], "noisy": [1.0, 2.0, 3.0, 4.0]})
     b = pd.DataFrame({"stable": [1.1, 2.1, 3.1, 4.1], "noisy": [4.0, 1.0, 3.0, 2.0]})
-    out = feature_icc([a, b])
+    out = feature_icc([a, b], kind="3,1")
     assert out.index[0] == "stable" and out["stable"] == pytest.approx(1.0) and out["noisy"] < 0.5
+    agreement = feature_icc([a, b])                     # default ICC(2,1): the 0.1 shift costs a little
+    assert agreement.name == "ICC(2,1)" and 0.99 < agreement["stable"] < 1.0
 
 
 def test_leaky_selection_inflates_auc_on_noise():

@@ -98,18 +98,19 @@ def perturb(image: np.ndarray, mask: np.ndarray, kind: str, random_state: int | 
     raise ValueError(f"kind must be one of ('dilate', 'erode', 'noise', 'none'); got {kind!r}")
 
 
-def icc(ratings, kind: str = "3,1") -> float:
+def icc(ratings, kind: str = "2,1") -> float:
     """Intraclass correlation coefficient of ``n_subjects x k`` repeated measurements.
 
-    ICC(3,1): consistency of single measurements (two-way mixed); ICC(2,1): absolute agreement
-    (two-way random), also penalising a systematic shift between repeats (Shrout & Fleiss 1979).
-    Radiomics studies often keep features with ICC >= 0.75 or 0.9.
+    ICC(2,1), the default: absolute agreement of single measurements (two-way random; McGraw & Wong's
+    ICC(A,1)), which also penalises a systematic shift between repeats, as a test-retest or
+    perturbation study needs (Koo & Li 2016). ICC(3,1): consistency only (two-way mixed), blind to a
+    constant shift (Shrout & Fleiss 1979). Radiomics studies often keep features with ICC >= 0.75 or 0.9.
 
     Parameters
     ----------
     ratings : array, shape (n_subjects, k)
         One row per lesion, one column per repeat (reader, perturbation, scan).
-    kind : {"3,1", "2,1"}
+    kind : {"2,1", "3,1"}
 
     Returns
     -------
@@ -153,7 +154,7 @@ def icc(ratings, kind: str = "3,1") -> float:
     return float((ms_rows - ms_err) / denom)
 
 
-def feature_icc(tables: list[pd.DataFrame], kind: str = "3,1") -> pd.Series:
+def feature_icc(tables: list[pd.DataFrame], kind: str = "2,1") -> pd.Series:
     """ICC of every feature across repeated extractions.
 
     Parameters
@@ -161,7 +162,8 @@ def feature_icc(tables: list[pd.DataFrame], kind: str = "3,1") -> pd.Series:
     tables : list of DataFrames
         One per repeat (e.g. original, dilated, eroded, noisy), each lesions x features, same
         index and columns.
-    kind : {"3,1", "2,1"}
+    kind : {"2,1", "3,1"}
+        Absolute agreement (default) or consistency; see :func:`icc`.
 
     Returns
     -------
@@ -171,8 +173,10 @@ def feature_icc(tables: list[pd.DataFrame], kind: str = "3,1") -> pd.Series:
     Examples
     --------
     >>> a = pd.DataFrame({"f": [1.0, 2.0, 3.0]}); b = a + 0.1
-    >>> round(float(feature_icc([a, b])["f"]), 6)     # a constant shift keeps consistency perfect
+    >>> round(float(feature_icc([a, b], kind="3,1")["f"]), 6)  # consistency ignores a constant shift
     1.0
+    >>> round(float(feature_icc([a, b])["f"]), 3)                # absolute agreement penalises it
+    0.99
 
     Taught in lesson 11.
     """
