@@ -227,15 +227,6 @@ def test_bad_inputs_give_clear_errors(call, match):
         call()
 
 
-def test_import_is_light():
-    import subprocess
-    import sys
-    code = ("import sys, toolkit.frontiers.liquid_biopsy\n"
-            "print(','.join(m for m in ('scipy', 'pandas', 'plotly', 'torch') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
-
-
 def test_figures_build_offline():
     assert len(lb.view_read_counts(n_samples=10).data) == 6
     grid = lb.sensitivity_grid([1000, 10000], [1e-4, 1e-3])

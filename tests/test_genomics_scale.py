@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -362,10 +361,3 @@ def test_chunked_frequencies_equal_plink2_freq(cohort):
     mine, ref = mine[whole], ref[whole]
     printed = np.array([float(f"{x:.6g}") for x in mine])  # plink2 prints 6 significant digits
     np.testing.assert_array_equal(printed, ref.to_numpy())
-
-
-def test_importing_toolkit_genomics_does_not_import_dask_or_zarr():
-    code = ("import sys, toolkit.genomics; "
-            "print(sorted(m for m in ('dask', 'zarr', 'bio2zarr', 'distributed') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    assert out.stdout.strip() == "[]"
