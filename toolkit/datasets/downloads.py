@@ -165,7 +165,9 @@ def fetch(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, Pat
 
     pooch announces source and destination, shows a progress bar (tqdm) and the toolkit
     verifies every checksum.
-    The shared classroom folder ``$TOOLKIT_SHARED_DATA`` is checked first.
+    The shared classroom folder ``$TOOLKIT_SHARED_DATA`` is checked first. An offline dataset
+    that ships a copy (e.g. ``breastmnist``) can still be fetched: this downloads the
+    publisher's original, to compare with the shipped copy.
 
     Examples
     --------
@@ -175,7 +177,7 @@ def fetch(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, Pat
     Taught in lesson 00.
     """
     entry = get_entry(name)
-    if entry.availability == "offline":
+    if entry.availability == "offline" and not entry.files:
         raise ValueError(f"{name!r} needs no download (it ships offline); use load({name!r}).")
     if entry.manual_steps:
         return {name: _manual_folder(entry, data_dir)}

@@ -62,9 +62,12 @@ class DatasetEntry:
         return f"{self.card_name or self.name}.md"
 
 
-def _medmnist(name: str, md5: str, modality: str, size: str, licence: str = "CC BY 4.0"):
+def _medmnist(name: str, md5: str, modality: str, size: str, licence: str = "CC BY 4.0",
+              availability: str = "download"):
+    """A MedMNIST subset; "offline" ones ship a copy in toolkit/datasets/data/ and keep the
+    pinned Zenodo original in ``files`` for fetch() and the classroom bundle."""
     return DatasetEntry(name, modality, "MedMNIST v2 (Yang et al. 2023), Zenodo 10519652",
-                        licence, size, "download", False, "toolkit.datasets.loaders:load_medmnist",
+                        licence, size, availability, False, "toolkit.datasets.loaders:load_medmnist",
                         (RemoteFile(f"{name}.npz", f"{_ZENODO_MEDMNIST}{name}.npz?download=1",
                                     f"md5:{md5}"),))
 
@@ -106,7 +109,7 @@ REGISTRY: tuple[DatasetEntry, ...] = (
     _medmnist("pneumoniamnist", "28209eda62fecd6e6a2d98b1501bb15f", "chest X-ray",
               "5,856 images, 28 x 28"),
     _medmnist("breastmnist", "750601b1f35ba3300ea97c75c52ff8f6", "breast ultrasound",
-              "780 images, 28 x 28"),
+              "780 images, 28 x 28; 0.56 MB copy shipped", availability="offline"),
     _medmnist("dermamnist", "0744692d530f8e62ec473284d019b0c7", "dermatoscopy (RGB)",
               "10,015 images, 28 x 28 x 3", licence="CC BY-NC 4.0"),
     DatasetEntry("nsclc_radiogenomics", "CT + PET/CT + gene expression + clinical",
