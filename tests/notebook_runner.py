@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from toolkit.nbexec import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = ROOT / "build" / "notebook-report"
@@ -54,13 +55,24 @@ def _texts(cell) -> list[str]:
     return out
 
 
+def _time_cells(client) -> dict[int, float]:
+    """Record each code cell's wall time (seconds) by index, via nbclient's cell hooks."""
+    started: dict[int, float] = {}
+    cell_s: dict[int, float] = {}
+    client.on_cell_execute = lambda cell, cell_index: started.__setitem__(cell_index, time.perf_counter())
+    client.on_cell_executed = lambda cell, cell_index, execute_reply: cell_s.__setitem__(
+        cell_index, round(time.perf_counter() - started[cell_index], 2))
+    return cell_s
+
+
 def run_notebook(path: Path, timeout: int = 600) -> dict:
     """Execute ``path`` with solutions filled in; return a report dict (also saved under build/)."""
     nb = nbformat.read(path, as_version=4)
     n_checkpoints = fill_solutions(nb)
     nb.cells.append(nbformat.v4.new_code_cell(_MEASURE))
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, timeout=timeout, kernel_name="python3",
+                             resources={"metadata": {"path": str(path.parent)}})
+    cell_s = _time_cells(client)
     start = time.perf_counter()
     client.execute()
     wall = time.perf_counter() - start
@@ -71,7 +83,8 @@ def run_notebook(path: Path, timeout: int = 600) -> dict:
     feedback = [line for cell in nb.cells if "checkpoint" in cell.metadata.get("tags", [])
                 for text in _texts(cell) for line in text.splitlines() if line.strip()]
     report = {"notebook": str(path.relative_to(ROOT)), "wall_s": round(wall, 2),
-              "peak_rss_mb": peak, "checkpoints": n_checkpoints, "feedback": feedback}
+              "peak_rss_mb": peak, "checkpoints": n_checkpoints, "feedback": feedback,
+              "slowest_cell": max(cell_s.items(), key=lambda kv: kv[1], default=None)}
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     name = str(path.relative_to(ROOT)).replace("/", "__")
     (REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
