@@ -13,7 +13,13 @@ PYTEST_ARGS ?=
 
 .PHONY: lab test install exercises bench explore doctor clean
 
-install: $(VENV)/.installed
+# JupyterLab settings shipped with the course (news pop-up and update checks off)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# Root (uid 0: containers, many cloud notebooks): JupyterLab refuses to start without --allow-root
+AS_ROOT := $(filter 0,$(shell id -u))
+ROOT_WARNING := make lab: running as root, so JupyterLab gets --allow-root; prefer an ordinary user (docs/instructors/running.md)
+
+install: $(VENV)/.installed $(LAB_SETTINGS)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +29,13 @@ $(VENV)/.installed: pyproject.toml
 	$(VPY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "AI in genomics & imaging"
 	touch $@
 
+$(LAB_SETTINGS): deploy/lab/overrides.json
+	mkdir -p $(dir $@)
+	cp $< $@
+
 lab: install
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(if $(AS_ROOT),@echo "$(ROOT_WARNING)" >&2)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(AS_ROOT),--allow-root) $(LAB_ARGS)
 
 test: install
 	$(VPY) -m pytest -n $(JOBS) $(PYTEST_ARGS)

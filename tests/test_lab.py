@@ -32,9 +32,10 @@ def _get(url: str):
 @pytest.mark.skipif(not STAMP.exists(), reason="runs inside the venv that `make` created")
 def test_make_lab_serves_notebooks_with_course_kernel():
     port, token = _free_port(), secrets.token_hex(16)
+    # no --allow-root and no news flag here: as root, the Makefile adds --allow-root itself, and
+    # the news pop-up is off through the settings override that `make install` ships
     args = (f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token} "
-            "--LabApp.news_url=None --ServerApp.open_browser=False"
-            + (" --allow-root" if os.geteuid() == 0 else ""))
+            "--ServerApp.open_browser=False")
     cmd = ["make", "-o", str(STAMP), "lab", f"VENV={sys.prefix}", f"LAB_ARGS={args}"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -57,6 +58,12 @@ def test_make_lab_serves_notebooks_with_course_kernel():
         assert "ai-genomics-imaging" in specs["kernelspecs"], sorted(specs["kernelspecs"])
         with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as page:
             assert page.status == 200 and b"JupyterLab" in page.read()
+        _, notification = _get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification"
+                               f"?token={token}")
+        defaults = {k: v.get("default") for k, v in notification["schema"]["properties"].items()}
+        assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, defaults
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+    if os.geteuid() == 0:
+        assert b"running as root" in proc.stdout.read(), "make lab should say it passed --allow-root"
