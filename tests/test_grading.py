@@ -42,14 +42,14 @@ def exercise(tmp_path_factory):
              init_cell: true
              run_tests: false
              generate: false"""),
-        _code("import numpy as np"),
+        _code("import numpy as np\nfrom toolkit.grading.messages import expect"),
         _raw("# BEGIN QUESTION\nname: q1\npoints: 1"), _raw("# BEGIN SOLUTION"),
         _code("answer = 6 * 7  # SOLUTION"), _raw("# END SOLUTION"), _raw("# BEGIN TESTS"),
-        _code("isinstance(answer, int)"), _code("# HIDDEN\nanswer == 42"), _raw("# END TESTS"),
+        _code('expect(isinstance(answer, int), "answer should be a whole number.")'), _code("# HIDDEN\nanswer == 42"), _raw("# END TESTS"),
         _raw("# END QUESTION"),
         _raw("# BEGIN QUESTION\nname: q2\npoints: 2"), _raw("# BEGIN SOLUTION"),
         _code("squares = np.arange(5) ** 2  # SOLUTION"), _raw("# END SOLUTION"), _raw("# BEGIN TESTS"),
-        _code("len(squares) == 5"), _code("# HIDDEN\nnp.array_equal(squares, [0, 1, 4, 9, 16])"),
+        _code('expect(len(squares) == 5, "squares should hold 5 numbers.")'), _code("# HIDDEN\nnp.array_equal(squares, [0, 1, 4, 9, 16])"),
         _raw("# END TESTS"), _raw("# END QUESTION"),
     ]
     (root / "exercises" / NAME).mkdir(parents=True)
@@ -180,12 +180,18 @@ def test_student_notebook_gives_feedback_after_renaming(exercise, tmp_path):
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source.startswith("answer = "):
             cell.source = "answer = 42"
+        if cell.cell_type == "code" and cell.source.startswith("squares = "):
+            cell.source = "squares = [0, 1]"
+    nb.cells.append(nbformat.v4.new_code_cell('del squares\ngrader.check("q2")'))
     (tmp_path / "other.ipynb").write_text("{}")
     nbformat.write(nb, tmp_path / "my homework (1).ipynb")
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    feedback = {c.source: "".join(o.get("data", {}).get("text/markdown", "") + o.get("text", "")
+    feedback = {c.source: "".join(o.get("data", {}).get("text/markdown", "") + o.get("text", "").strip()
                                   for o in c.outputs)
                 for c in nb.cells if c.cell_type == "code" and "grader.check" in c.source}
     assert feedback['grader.check("q1")'].startswith("✅ q1"), feedback
-    assert feedback['grader.check("q2")'].startswith("❌ q2"), feedback
+    assert feedback['grader.check("q2")'] == "❌ q2: squares should hold 5 numbers.", feedback
+    assert feedback['del squares\ngrader.check("q2")'].startswith("❌ q2: `squares` is not defined yet"), feedback
+    checks = [c for c in nb.cells if c.cell_type == "code" and 'grader.check("' in c.source]
+    assert all(len(c.outputs) == 1 for c in checks), "a check shows its verdict once, nothing more"

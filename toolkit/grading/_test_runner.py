@@ -6,10 +6,11 @@ line with every case's result. The tests arrive on standard input and are never 
 """
 from __future__ import annotations
 
-import doctest
 import json
 import sys
 from pathlib import Path
+
+from toolkit.grading.messages import run_case
 
 MAX_ANSWER_BYTES = 200 * 2**20
 
@@ -30,15 +31,6 @@ def _namespace(answers_path: str) -> dict:
         except (ValueError, TypeError, KeyError):
             pass  # unreadable answers: every test then fails on a missing name
     return namespace
-
-
-def run_case(code: str, namespace: dict) -> tuple[bool, str]:
-    """Run one doctest-style case; return (passed, what went wrong)."""
-    test = doctest.DocTestParser().get_doctest(code, dict(namespace), "case", None, 0)
-    messages: list[str] = []
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    runner.run(test, out=messages.append, clear_globs=True)
-    return runner.failures == 0, "".join(messages)[-2000:]
 
 
 def main() -> None:

@@ -3,16 +3,41 @@
 `build_exercise` puts the public tests into the notebook's first code cell, so `grader.check("q1")`
 works after the file is renamed, moved, or opened on Colab, where otter's own lookup of the
 notebook file fails. Hidden tests are never in a student notebook; grading is done elsewhere.
+
+A check shows exactly one line and returns a `toolkit.checkpoints.Feedback` (truthy only for ✅,
+shown as nothing more in a notebook):
+
+- ✅ every public test passed and they check the value;
+- 📝 every public test passed but they check only the format (see `messages.graded_later`);
+- ❌ a public test failed: its one-sentence message says what was expected;
+- ✏️ the answer is still ``...`` or not defined yet.
 """
 from __future__ import annotations
 
 import inspect
 import json
 
-from ..checkpoints import CORRECT, WRONG, _show
-from ._test_runner import run_case
+from ..checkpoints import CORRECT, EMPTY, WRONG, Feedback
+from .messages import FORMAT_ONLY, names_used, run_case
 
-__all__ = ["Checker", "init_cell_source"]
+__all__ = ["Checker", "init_cell_source", "FORMAT_MARK"]
+
+FORMAT_MARK = "📝"
+
+
+def _display(line: str) -> None:
+    try:
+        from IPython import get_ipython
+
+        in_kernel = getattr(get_ipython(), "kernel", None) is not None
+    except ImportError:
+        in_kernel = False
+    if in_kernel:
+        from IPython.display import Markdown, display
+
+        display(Markdown(line))
+    else:
+        print(line)
 
 
 class Checker:
@@ -20,30 +45,50 @@ class Checker:
 
     Examples
     --------
-    >>> tests = {"q1": {"suites": [{"cases": [{"code": ">>> x == 2\\nTrue"}]}]}}
-    >>> x = 2
+    >>> tests = {"q1": {"suites": [{"cases": [{"code": ">>> expect(x == 2, 'x should be 2.')"}]}]}}
     >>> Checker(tests).check("q1", env={"x": 2})
     ✅ q1: all 1 public test(s) passed.
-    True
+    Feedback(correct=True)
+    >>> Checker(tests).check("q1", env={"x": 3})
+    ❌ q1: x should be 2.
+    Feedback(correct=False)
+    >>> Checker(tests).check("q1", env={"x": ...})
+    ✏️ q1: no answer yet: `x` is still `...`; write your answer and run its cell.
+    Feedback(correct=False)
     """
 
     def __init__(self, tests: dict):
         self.tests = tests
 
-    def check(self, question: str, env: dict | None = None) -> bool:
+    def check(self, question: str, env: dict | None = None) -> Feedback:
         if question not in self.tests:
             raise ValueError(f"question must be one of {sorted(self.tests)}; got {question!r}")
         env = inspect.currentframe().f_back.f_globals if env is None else env
         cases = [c for suite in self.tests[question]["suites"] for c in suite["cases"]]
-        results = [run_case(case["code"], env) for case in cases]
-        failed = [message for ok, message in results if not ok]
-        if not failed:
-            _show(CORRECT, None, f"{question}: all {len(cases)} public test(s) passed.")
-            return True
-        first = failed[0].strip().splitlines()
-        _show(WRONG, None, f"{question}: {len(failed)} of {len(cases)} public test(s) failed. "
-                           + " ".join(first[-4:]))
-        return False
+        return self._verdict(question, cases, env)
+
+    @staticmethod
+    def _verdict(question: str, cases: list[dict], env: dict) -> Feedback:
+        used = sorted(set().union(*(names_used(c["code"]) for c in cases)) if cases else set())
+        blank = [n for n in used if env.get(n, None) is Ellipsis]
+        if blank:
+            line = f"{EMPTY} {question}: no answer yet: `{blank[0]}` is still `...`; write your answer and run its cell."
+            _display(line)
+            return Feedback(False, line)
+        failed = [message for ok, message in (run_case(c["code"], env) for c in cases) if not ok]
+        if failed:
+            line = f"{WRONG} {question}: {failed[0]}"
+            if len(failed) > 1:
+                line += f" ({len(failed)} of {len(cases)} public checks failed; fix this one first.)"
+            _display(line)
+            return Feedback(False, line)
+        if any("graded_later(" in c["code"] for c in cases):
+            line = f"{FORMAT_MARK} {question}: {FORMAT_ONLY} (the public checks cannot tell the value without giving it away)."
+            _display(line)
+            return Feedback(False, line)
+        line = f"{CORRECT} {question}: all {len(cases)} public test(s) passed."
+        _display(line)
+        return Feedback(True, line)
 
 
 def init_cell_source(public_tests: dict) -> str:

@@ -6,8 +6,6 @@ answers in a separate clean process that reads the tests from standard input.
 """
 from __future__ import annotations
 
-import ast
-import builtins
 import html
 import json
 import os
@@ -18,9 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .messages import names_used
 from .sandbox import run_in_sandbox
 
-__all__ = ["load_tests", "grade_notebook", "grade_submissions"]
+__all__ = ["load_tests", "grade_notebook", "grade_submissions", "question_score",
+           "exported_names"]
 
 
 def load_tests(autograder_notebook: str | os.PathLike) -> dict:
@@ -34,17 +34,35 @@ def load_tests(autograder_notebook: str | os.PathLike) -> dict:
     return tests
 
 
-def _names_used(tests: dict) -> list[str]:
-    """Variables the tests read: these are what the sandbox exports from a submission."""
+def exported_names(tests: dict) -> list[str]:
+    """Variables the tests read from the notebook: what the sandbox exports from a submission."""
     names: set[str] = set()
     for spec in tests.values():
         for suite in spec["suites"]:
             for case in suite["cases"]:
-                source = "\n".join(line[4:] for line in case["code"].splitlines()
-                                   if line.startswith((">>> ", "... ")))
-                tree = ast.parse(source)
-                names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    return sorted(names - set(dir(builtins)) - {"np", "pd", "math"})
+                names |= names_used(case["code"])
+    return sorted(names - {"np", "pd", "math"})
+
+
+def question_score(spec: dict, passed: list[bool]) -> float:
+    """Points a question earns from its cases' results (public and hidden together).
+
+    A question marked ``all_or_nothing: true`` in its otter config (every exercise question is)
+    earns its points only when every case passes; otherwise each case earns an equal share.
+
+    Examples
+    --------
+    >>> question_score({"points": 2, "all_or_nothing": True}, [True, False])
+    0.0
+    >>> question_score({"points": 2}, [True, False])
+    1.0
+    """
+    points = float(spec.get("points", 1) or 1)
+    if not passed:
+        return 0.0
+    if spec.get("all_or_nothing"):
+        return points if all(passed) else 0.0
+    return points * sum(passed) / len(passed)
 
 
 def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> dict:
@@ -64,15 +82,15 @@ def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> dict:
 def grade_notebook(notebook: str | os.PathLike, tests: dict, timeout_s: float = 120,
                    memory_mb: int = 2048) -> tuple[pd.DataFrame, str]:
     """Grade one submission: (rows of question, score, max, status) and the feedback HTML."""
-    sandbox = run_in_sandbox(Path(notebook), _names_used(tests), timeout_s, memory_mb)
+    sandbox = run_in_sandbox(Path(notebook), exported_names(tests), timeout_s, memory_mb)
     results = _run_tests(tests, sandbox.answers_json, timeout_s)
     rows = []
     for question, spec in tests.items():
         cases = results.get(question, {}).get("cases", [])
         points = float(spec.get("points", 1) or 1)
         n_cases = sum(len(s["cases"]) for s in spec["suites"])
-        passed = sum(c["passed"] for c in cases)
-        score = points * passed / n_cases if (n_cases and sandbox.status == "ok") else 0.0
+        passed = [c["passed"] for c in cases] + [False] * (n_cases - len(cases))
+        score = question_score(spec, passed) if sandbox.status == "ok" else 0.0
         rows.append({"question": question, "score": round(score, 4), "max": points,
                      "status": sandbox.status, "cases": cases})
     table = pd.DataFrame(rows)

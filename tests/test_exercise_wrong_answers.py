@@ -1,0 +1,200 @@
+"""Common wrong answers to every exercise: `grader.check` never says ✅ and the grader gives 0.
+
+Conventions for exercise authors (exercises/NN_name/NN_name.ipynb, otter-grader masters):
+
+* Every question's config says ``all_or_nothing: true``: a question earns its points only when every
+  test, public and hidden, passes (`toolkit.grading.grade.question_score`).
+* Test cells state what they expect with ``expect(condition, "one plain sentence")`` from
+  `toolkit.grading.messages` (imported in the master's setup cell; the checker and the grader provide
+  it to the tests). A test cell prints nothing when the answer is right. Public tests check VALUES
+  without giving them away: ranges, invariants and cheap properties that separate the right quantity
+  from its common confusions. Hidden tests recompute the answer and compare.
+* Where no public check can tell a wrong answer from the right one without revealing the answer, one
+  public test cell of that question calls ``graded_later()``: its check then shows
+  "📝 format OK; correctness is checked when graded" instead of ✅.
+* The catalogue ``tests/exercise_wrong_answers/NN_name.yml`` lists, per question, at least two common
+  wrong answers::
+
+      q1:
+      - why: the missing rate instead of the call rate       # what the learner did
+        code: call_rate = (calls < 0).any(axis=2).mean(axis=1)   # replaces the right answer
+
+  ``code`` runs in the namespace of the solved master notebook (built once per exercise), so it may use
+  every variable of the notebook; it must bind new objects, never modify shared ones in place. For each
+  entry this test asserts that the public check shows ❌ with a plain sentence (counted as "caught") or,
+  for a ``graded_later`` question, 📝 ("format only"), never ✅; and that the hidden tests fail and the
+  question scores 0 in the batch grader (answers carried through the grader's JSON round trip).
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from toolkit.grading import find_exercises
+from toolkit.grading.answers import dumps, loads
+from toolkit.grading.feedback import FORMAT_MARK, Checker
+from toolkit.grading.grade import exported_names, question_score
+from toolkit.grading.messages import run_case
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "tests" / "exercise_wrong_answers"
+EXERCISES = find_exercises(ROOT / "exercises")
+INTERNALS = re.compile(r"Traceback|exec\(compile|Expected:|Got:|File \"")
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _last_value(code: str, namespace: dict):
+    """Run a cell like IPython: the value of its last expression (None when it ends in a statement)."""
+    tree = ast.parse(code)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<cell>", "exec"), namespace)
+    return eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) if last else None
+
+
+def _doctest(code: str, want: str) -> str:
+    """A test cell in otter's OK format (as `otter assign` writes it)."""
+    from otter.assign.utils import str_to_doctest
+
+    lines = [line for line in code.splitlines() if not line.lstrip().startswith("#")]
+    body = ast.unparse(ast.parse("\n".join(lines)))
+    return "\n".join(str_to_doctest(body.split("\n"), []) + want.split("\n"))
+
+
+@lru_cache(maxsize=None)
+def solved(name: str):
+    """Execute the master's code (not its tests) once; return (namespace, questions)."""
+    nb = json.loads((ROOT / "exercises" / name / f"{name}.ipynb").read_text())
+    namespace: dict = {"__name__": "__main__"}
+    questions: dict[str, dict] = {}
+    question, in_tests = None, False
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for cell in nb["cells"]:
+            text = _source(cell)
+            if cell["cell_type"] == "raw":
+                head = text.strip().splitlines()[0] if text.strip() else ""
+                if head.startswith("# BEGIN QUESTION"):
+                    question = yaml.safe_load("\n".join(text.splitlines()[1:]))
+                    questions[question["name"]] = {**question, "cases": []}
+                in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(head, in_tests)
+            elif cell["cell_type"] == "code" and in_tests:
+                hidden = bool(re.match(r"#.*\bhidden\b", text.lstrip(), flags=re.I))
+                value = _last_value(text, dict(namespace))
+                want = "" if value is None else repr(value)
+                questions[question["name"]]["cases"].append({"code": _doctest(text, want), "hidden": hidden})
+            elif cell["cell_type"] == "code":
+                _last_value(text, namespace)
+    return namespace, questions
+
+
+def _catalogue(name: str) -> dict[str, list[dict]]:
+    path = CATALOGUE / f"{name}.yml"
+    return yaml.safe_load(path.read_text()) if path.is_file() else {}
+
+
+def _entries():
+    for name in EXERCISES:
+        for question, wrongs in _catalogue(name).items():
+            for i, wrong in enumerate(wrongs):
+                yield pytest.param(name, question, wrong, id=f"{name}-{question}-{i}")
+
+
+def _public_verdict(name: str, question: str, namespace: dict) -> str:
+    cases = [c for c in solved(name)[1][question]["cases"] if not c["hidden"]]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        Checker._verdict(question, cases, namespace)
+    return out.getvalue().strip()
+
+
+def _graded(name: str, question: str, namespace: dict) -> tuple[float, list[bool]]:
+    """Score as the batch grader does: only the names the tests read, through JSON."""
+    spec = solved(name)[1][question]
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    names = exported_names({question: {"suites": [{"cases": spec["cases"]}]}})
+    carried = loads(dumps({n: namespace[n] for n in names if n in namespace}))
+    env = {"np": np, "pd": pd, "math": math, **carried}
+    passed = [run_case(c["code"], env)[0] for c in spec["cases"]]
+    return question_score(spec, passed), [p for p, c in zip(passed, spec["cases"]) if c["hidden"]]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_catalogue_covers_every_question(name):
+    questions = solved(name)[1]
+    catalogue = _catalogue(name)
+    assert set(catalogue) == set(questions), f"tests/exercise_wrong_answers/{name}.yml: questions differ"
+    for question, spec in questions.items():
+        assert spec.get("all_or_nothing") is True, f"{name} {question}: set all_or_nothing: true"
+        assert len(catalogue[question]) >= 2, f"{name} {question}: catalogue at least two wrong answers"
+        assert any(c["hidden"] for c in spec["cases"]), f"{name} {question}: no hidden test"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_right_answers_pass(name):
+    namespace, questions = solved(name)
+    for question, spec in questions.items():
+        verdict = _public_verdict(name, question, dict(namespace))
+        assert verdict.startswith(("✅", FORMAT_MARK)), f"{name} {question}: {verdict}"
+        score, hidden = _graded(name, question, namespace)
+        assert score == float(spec.get("points", 1)) and all(hidden), f"{name} {question}: {score}"
+
+
+@pytest.mark.parametrize("name, question, wrong", list(_entries()))
+def test_wrong_answer_is_not_accepted(name, question, wrong):
+    namespace = dict(solved(name)[0])
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(wrong["code"], namespace)
+    verdict = _public_verdict(name, question, namespace)
+    assert verdict.startswith(("❌", FORMAT_MARK)), f"{wrong['why']}: public check said {verdict!r}"
+    assert not INTERNALS.search(verdict), f"{wrong['why']}: message shows internals: {verdict!r}"
+    score, hidden = _graded(name, question, namespace)
+    assert not all(hidden), f"{wrong['why']}: the hidden tests accept it"
+    assert score == 0, f"{wrong['why']}: scores {score}"
+
+
+def summary() -> dict[str, tuple[int, int, int]]:
+    """Per exercise: (catalogued wrong answers, caught by a public check with a hint, format only)."""
+    result = {}
+    for name in EXERCISES:
+        total = caught = fmt = 0
+        for question, wrongs in _catalogue(name).items():
+            for wrong in wrongs:
+                namespace = dict(solved(name)[0])
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(wrong["code"], namespace)
+                verdict = _public_verdict(name, question, namespace)
+                total += 1
+                caught += verdict.startswith("❌")
+                fmt += verdict.startswith(FORMAT_MARK)
+        result[name] = (total, caught, fmt)
+    return result
+
+
+def test_04_reflect_numbers_match_the_code():
+    """Exercise 04's closing text quotes 13.4 mm, 6.0 mm and Dice 0.38 for RG0004: the solution gives them."""
+    namespace = solved("04_segmentation_metrics")[0]
+    hausdorff, dice = namespace["hausdorff_mm"].round(1), namespace["dice_scores"]
+    assert list(hausdorff) == [6.0, 13.4, 6.0, 13.4, 6.0, 13.4]
+    assert namespace["worst_patient"] == "RG0004" and round(dice.min(), 2) == 0.38
+    assert namespace["truth"][3].sum() == 9
+
+
+if __name__ == "__main__":
+    for exercise, (total, caught, fmt) in summary().items():
+        print(f"{exercise}: {total} wrong answers, {caught} caught by a public check, {fmt} format only")
