@@ -17,7 +17,7 @@ import torch
 from torch.utils.data import Dataset
 
 __all__ = ["normalise_intensity", "split_patients", "Augment", "CohortSlices", "CohortPatches",
-           "site_confounded_slices"]
+           "site_confounded_slices", "ImageArrays"]
 
 
 def normalise_intensity(image: np.ndarray) -> np.ndarray:
@@ -354,3 +354,54 @@ def site_confounded_slices(cohort, patients, positive_site: str, negative_site: 
                                   n_background=n_per_patient - n_lesion, crop=crop, seed=seed))
     return _ArrayDataset(torch.cat([p.X for p in parts])[:, 0].numpy(), torch.cat([p.y for p in parts]).numpy(),
                          parts[0].patient_ids + parts[1].patient_ids, augment)
+
+
+class ImageArrays(_ArrayDataset):
+    """A stack of 2D images with one 0/1 label each, as a PyTorch dataset (e.g. MedMNIST).
+
+    Each image is z-scored on its own (`normalise_intensity`), as the cohort's scans are, so a
+    brighter or darker acquisition does not look different by brightness alone.
+
+    Parameters
+    ----------
+    X : array, shape (n_samples, H, W)
+        Images (any numeric dtype; uint8 pixel values are fine).
+    y : array of 0/1, shape (n_samples,)
+    augment : Augment, optional
+        Applied to each item on access (training sets only). ``Augment(flip_axes=(1,))``
+        flips left-right; axis 0 is up-down, rarely plausible for a medical image.
+    ids : sequence of str, optional
+        One id per image (default ``"img0"``, ``"img1"``, ...).
+    normalise : bool, default True
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not a stack of 2D images or ``y`` has another length.
+
+    Examples
+    --------
+    >>> ds = ImageArrays(np.arange(2 * 4 * 4).reshape(2, 4, 4), [0, 1])
+    >>> x, y = ds[1]
+    >>> tuple(x.shape), float(y), round(float(x.mean()), 6)
+    ((1, 4, 4), 1.0, 0.0)
+
+    Taught in lesson 09.
+    """
+
+    def __init__(self, X, y, augment: Augment | None = None, ids=None, normalise: bool = True):
+        X, y = np.asarray(X, dtype=np.float32), np.asarray(y)
+        if X.ndim != 3:
+            raise ValueError(f"X must be a stack of 2D images, shape (n_samples, H, W); got shape "
+                             f"{X.shape}. For one image use X[None].")
+        if y.shape != (len(X),):
+            raise ValueError(f"y must hold one label per image, shape ({len(X)},); got shape "
+                             f"{y.shape}. Flatten (n, 1) labels with y.reshape(-1).")
+        if normalise:
+            X = np.stack([normalise_intensity(x) for x in X]) if len(X) else X
+        ids = [f"img{i}" for i in range(len(X))] if ids is None else [str(i) for i in ids]
+        super().__init__(X, y, ids, augment)
+
+    def __repr__(self) -> str:
+        return (f"ImageArrays(n_items={len(self)}, positives={int(self.y.sum())}, "
+                f"x_shape={tuple(self.X.shape[1:])}, augment={self.augment is not None})")
