@@ -2,6 +2,7 @@
 
     python -m toolkit.grading build [NAME ...]                     # make exercises
     python -m toolkit.grading grade SUBMISSIONS_DIR --exercise NAME  # -> gradebook.csv + feedback/
+        [--format canvas|moodle|csv] [--roster ROSTER.csv] [--canvas-assignment-id ID]
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .build import build_exercise, find_exercises
+from .export import FORMATS, export_gradebook, read_roster
 from .grade import grade_submissions
 
 
@@ -27,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--out", default=None)
     grade.add_argument("--timeout", type=float, default=120, help="seconds per submission")
     grade.add_argument("--memory-mb", type=int, default=2048)
+    grade.add_argument("--format", choices=FORMATS, default="csv",
+                       help="also write gradebook_canvas.csv or gradebook_moodle.csv (see docs/instructors/grading.md)")
+    grade.add_argument("--roster", default=None,
+                       help="CSV: student (file name without .ipynb) -> name, canvas_id, sis_user_id, "
+                            "sis_login_id, section, username, email")
+    grade.add_argument("--canvas-assignment-id", default=None, help="update this Canvas assignment")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -35,10 +43,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {paths['student']} and {paths['autograder']}")
         return 0
     autograder = Path(args.dist) / args.exercise / "autograder" / f"{args.exercise}.ipynb"
+    try:
+        if args.roster:
+            read_roster(args.roster)   # a bad roster stops here, before grading
+    except (OSError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     book = grade_submissions(args.submissions, autograder, args.out, args.timeout, args.memory_mb)
     totals = book.groupby("student")[["score", "max"]].sum()
     print(totals.to_string())
     print(f"gradebook: {Path(args.out or args.submissions) / 'gradebook.csv'}")
+    if args.format != "csv":
+        try:
+            path = export_gradebook(book, args.format, args.exercise, args.out or args.submissions,
+                                    args.roster, args.canvas_assignment_id)
+        except ValueError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(f"{args.format} import file: {path}")
     return 0
 
 
