@@ -195,6 +195,14 @@ def test_04_reflect_numbers_match_the_code():
     assert namespace["truth"][3].sum() == 9
 
 
+
+def test_07_q2_accepts_the_series_its_hint_gives():
+    namespace = dict(solved("07_fairness_audit")[0])
+    exec("largest_gap = per_group.max() - per_group.min()\nworst_metric = largest_gap.idxmax()", namespace)
+    assert _public_verdict("07_fairness_audit", "q2", namespace).startswith("✅")
+    assert _graded("07_fairness_audit", "q2", namespace)[0] == 2
+
+
 if __name__ == "__main__":
     for exercise, (total, caught, fmt) in summary().items():
         print(f"{exercise}: {total} wrong answers, {caught} caught by a public check, {fmt} format only")
