@@ -1,0 +1,234 @@
+"""Harmonisation across hospitals (lesson 26): ComBat against neuroCombat, REF checks, intensity
+normalisation, FHIR mapping, the three-hospitals simulator and the cross-validated checks."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.datasets.hospitals import SITES, make_three_hospitals
+from toolkit.harmonisation import (ComBat, UnmappedCodeWarning, auc_by_site, bundle_to_table,
+                                   check_ref, combat, cv_predict, fix_alleles, histogram_distance,
+                                   histogram_match, load_concept_map, ref_match_rates,
+                                   site_prediction_accuracy, to_contig_style, validate_bundle,
+                                   zscore_normalise)
+
+
+@pytest.fixture(scope="module")
+def hospitals():
+    return make_three_hospitals(random_state=0)
+
+
+def _site_data(seed=1):
+    rng = np.random.default_rng(seed)
+    site = np.repeat(["A", "B", "C"], [40, 30, 20])
+    age = rng.normal(60, 10, 90)
+    sex = rng.choice(["F", "M"], 90)
+    X = (rng.normal(size=(90, 8)) * np.where(site == "C", 2.0, 1.0)[:, None]
+         + np.where(site == "B", 1.5, 0.0)[:, None] + 0.05 * age[:, None])
+    return X, site, age, sex
+
+
+# --- ComBat ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options", [{}, {"mean_only": True}, {"empirical_bayes": False}])
+def test_combat_equals_neurocombat(options, capsys):
+    neuro = pytest.importorskip("neuroCombat")
+    X, site, _, _ = _site_data()
+    ours, _ = combat(X, site, **options)
+    ref = neuro.neuroCombat(X.T, pd.DataFrame({"site": site}), "site",
+                            eb=options.get("empirical_bayes", True),
+                            mean_only=options.get("mean_only", False))["data"].T
+    np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-9)
+
+
+def test_combat_with_covariates_equals_neurocombat(capsys):
+    neuro = pytest.importorskip("neuroCombat")
+    X, site, age, sex = _site_data(2)
+    ours, model = combat(X, site, pd.DataFrame({"age": age, "sex": sex}))
+    ref = neuro.neuroCombat(X.T, pd.DataFrame({"site": site, "age": age, "sex": sex}), "site",
+                            categorical_cols=["sex"], continuous_cols=["age"])
+    # neuroCombat casts continuous covariates to float32: agreement to about 1e-6
+    np.testing.assert_allclose(ours, ref["data"].T, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(model.gamma_star_, ref["estimates"]["gamma.star"], rtol=1e-4)
+
+
+def test_combat_removes_a_known_shift_and_keeps_a_covariate():
+    rng = np.random.default_rng(0)
+    site = np.repeat(["A", "B"], 200)
+    age = rng.uniform(40, 80, 400)
+    X = 0.1 * age[:, None] + rng.normal(size=(400, 3)) + np.where(site == "B", 5.0, 0.0)[:, None]
+    Xh, _ = combat(X, site, pd.DataFrame({"age": age}))
+    assert abs(Xh[site == "B"].mean() - Xh[site == "A"].mean()) < 0.1
+    slope = np.polyfit(age, Xh[:, 0], 1)[0]
+    assert slope == pytest.approx(0.1, abs=0.01)
+
+
+def test_combat_transform_applies_training_estimates():
+    X, site, _, _ = _site_data()
+    model = ComBat().fit(X[::2], site[::2])
+    out = model.transform(X[1::2], site[1::2])
+    assert out.shape == X[1::2].shape and np.isfinite(out).all()
+
+
+def test_combat_errors():
+    X, site, _, _ = _site_data()
+    with pytest.raises(ValueError, match="at least 2 sites"):
+        ComBat().fit(X, np.repeat("A", len(X)))
+    with pytest.raises(ValueError, match=r"at least 2 samples.*\['C'\]"):
+        ComBat().fit(X[:71], site[:71])
+    with pytest.raises(ValueError, match="one label per sample"):
+        ComBat().fit(X, site[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        ComBat().fit(np.where(np.eye(90, 8) == 1, np.nan, X), site)
+    with pytest.raises(ValueError, match="zero residual variance"):
+        ComBat().fit(np.c_[X, np.ones(90)], site)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        ComBat().transform(X, site)
+    with pytest.raises(ValueError, match=r"sites \['D'\] were not"):
+        ComBat().fit(X, site).transform(X[:2], ["A", "D"])
+
+
+# --- genome builds and alleles ---------------------------------------------------------------
+
+def test_contig_styles_and_errors():
+    assert to_contig_style(["chr22", "22", "chrM"], "plain").tolist() == ["22", "22", "MT"]
+    with pytest.raises(ValueError, match="style must be one of"):
+        to_contig_style(["1"], "ensembl")
+
+
+def test_ref_check_classifies_each_case_by_hand():
+    ref = {"chr1": "ACGTACGN"}
+    t = pd.DataFrame({"chrom": "chr1", "pos": [1, 2, 3, 3, 5, 8, 9],
+                      "ref": ["A", "T", "C", "T", "A", "A", "A"],
+                      "alt": ["G", "C", "T", "C", "T", "C", "C"]})
+    assert check_ref(t, ref).tolist() == ["match", "swapped", "flipped", "flipped_swapped",
+                                          "ambiguous", "mismatch", "not_in_reference"]
+    with pytest.raises(ValueError, match=r"missing \['alt'\]"):
+        check_ref(t.drop(columns="alt"), ref)
+
+
+def test_simulated_exports_reveal_swaps_flips_and_build(hospitals):
+    truth = hospitals.ground_truth
+    rates = {s: ref_match_rates(t.assign(chrom=to_contig_style(t["chrom"])), hospitals.references)
+             for s, t in hospitals.variants.items()}
+    assert rates["site_A"]["GRCh38"] == 1.0 and rates["site_B"]["GRCh38"] == 1.0
+    assert rates["site_C"]["GRCh37"] > 0.85 and rates["site_C"]["GRCh38"] < 0.65
+    b = hospitals.variants["site_B"].assign(chrom=lambda d: to_contig_style(d["chrom"]))
+    fixed, counts = fix_alleles(b, hospitals.references["GRCh38"])
+    assert counts["swapped"] > 0 and counts["mismatch"] == 0
+    merged = fixed.merge(hospitals.variants_true, on=["chrom", "pos"], suffixes=("", "_true"))
+    assert (merged["ref"] == merged["ref_true"]).all() and (merged["alt"] == merged["alt_true"]).all()
+    assert np.corrcoef(merged["alt_frequency"], merged["alt_frequency_true"])[0, 1] > 0.9
+    assert truth["build_offset"] == 3000
+
+
+# --- intensities -----------------------------------------------------------------------------
+
+def test_zscore_and_histogram_matching_by_hand():
+    assert zscore_normalise([1.0, 3.0]).tolist() == [-1.0, 1.0]
+    img = np.array([1.0, 2.0, 3.0, 100.0])
+    mask = np.array([True, True, True, False])
+    out = histogram_match(img, np.array([10.0, 20.0, 30.0]), mask=mask)
+    assert out.tolist() == [10.0, 20.0, 30.0, 100.0]
+    assert histogram_distance([0, 0], [2, 2]) == 2.0
+    with pytest.raises(ValueError, match="mask is empty"):
+        zscore_normalise(img, np.zeros(4, bool))
+    with pytest.raises(ValueError, match="must have the image's shape"):
+        zscore_normalise(img, np.ones(3, bool))
+    with pytest.raises(ValueError, match="SD 0"):
+        zscore_normalise(np.ones(4))
+
+
+def test_histogram_matching_beats_zscore_on_the_nonlinear_scanner(hospitals):
+    m = hospitals.brain_mask
+    ref = zscore_normalise(hospitals.images["site_A"][0], m)[m]
+    c = hospitals.images["site_C"][0]
+    d_z = histogram_distance(zscore_normalise(c, m)[m], ref)
+    d_hm = histogram_distance(histogram_match(c, hospitals.images["site_A"][0], m, m)[m],
+                              hospitals.images["site_A"][0][m])
+    d_hm_sd = d_hm / hospitals.images["site_A"][0][m].std()  # both in SD units of site A
+    assert d_hm_sd < d_z
+
+
+# --- FHIR ------------------------------------------------------------------------------------
+
+def test_concept_map_codes():
+    cmap = load_concept_map()
+    key = dict(zip(zip(cmap["system"], cmap["code"]), cmap["concept"]))
+    assert key[("http://loinc.org", "4548-4")] == "hba1c_percent"
+    assert key[("http://loinc.org", "59261-8")] == "hba1c_percent"
+    assert key[("http://snomed.info/sct", "59621000")] == "hypertension"
+    assert key[("http://hl7.org/fhir/sid/icd-10", "E11")] == "type2_diabetes"
+    assert not cmap.duplicated(["system", "code"]).any()
+
+
+def test_fhir_tables_recover_the_truth_at_every_site(hospitals):
+    for s in SITES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnmappedCodeWarning)
+            table = bundle_to_table(hospitals.fhir[s])
+        truth = hospitals.patients.loc[table.index]
+        for c in ("type2_diabetes", "hypertension", "glioblastoma"):
+            assert (table[c] == truth[c]).all(), (s, c)
+        np.testing.assert_allclose(table["hba1c_percent"], truth["hba1c_percent"], atol=1e-3)
+        np.testing.assert_allclose(table["creatinine_mg_dl"], truth["creatinine_mg_dl"], atol=1e-3)
+        assert (table["sex"] == truth["sex"]).all()
+
+
+def test_fhir_unmapped_codes_warn_and_invalid_bundles_raise(hospitals):
+    with pytest.warns(UnmappedCodeWarning, match="ASTH"):
+        bundle_to_table(hospitals.fhir["site_C"])
+    bad = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
+        "resourceType": "Observation", "id": "o1", "code": {"text": "x"}}}]}
+    with pytest.raises(ValueError, match="status"):
+        validate_bundle(bad)
+    with pytest.raises(ValueError, match="expected a FHIR Bundle"):
+        validate_bundle({"resourceType": "Patient"})
+
+
+# --- simulator and cross-validated checks -----------------------------------------------------
+
+def test_simulator_is_seeded_labelled_and_validates_sizes(hospitals):
+    again = make_three_hospitals(random_state=0)
+    pd.testing.assert_frame_equal(again.features, hospitals.features)
+    assert "SYNTHETIC" in repr(hospitals) and "SYNTHETIC" in hospitals.ground_truth["label"]
+    assert hospitals.patients.groupby("site")["mutation"].mean().is_monotonic_increasing
+    with pytest.raises(ValueError, match="at least 2 patients"):
+        make_three_hospitals(sizes={"site_A": 1, "site_B": 5, "site_C": 5})
+
+
+def test_harmonisation_removes_the_site_fingerprint_and_keeps_the_biology(hospitals):
+    X, site = hospitals.features.to_numpy(), hospitals.patients["site"].to_numpy()
+    y = hospitals.patients["mutation"].to_numpy()
+    chance = pd.Series(site).value_counts(normalize=True).max()
+    before = site_prediction_accuracy(X, site, "none", n_boot=200)
+    inside = site_prediction_accuracy(X, site, "inside", n_boot=200)
+    outside = site_prediction_accuracy(X, site, "outside", n_boot=200)
+    assert before.lower > chance + 0.1
+    assert inside.lower < chance < inside.upper
+    assert outside.value < inside.value  # fitted on everyone: looks better harmonised than it is
+    none_auc = auc_by_site(y, cv_predict(X, y, site, "none"), site, n_boot=100)
+    inside_auc = auc_by_site(y, cv_predict(X, y, site, "inside"), site, n_boot=100)
+    assert (inside_auc.loc[list(SITES), "auc"] > 0.7).all()
+    assert (abs(inside_auc["auc"] - none_auc["auc"]) < 0.05).all()
+    with pytest.raises(ValueError, match="harmonise must be one of"):
+        cv_predict(X, y, site, "everywhere")
+
+
+def test_auc_by_site_by_hand():
+    t = auc_by_site([0, 1] * 10, [0.2, 0.9] * 5 + [0.6, 0.4] * 5, ["A"] * 10 + ["B"] * 10,
+                    n_boot=50)
+    assert t["auc"].tolist() == [1.0, 0.0, 0.75]
+    assert t.loc["all", "n_cases"] == 10
+
+
+def test_import_harmonisation_stays_light():
+    code = ("import sys, toolkit.harmonisation\n"
+            "print(','.join(m for m in ('fhir', 'skimage', 'torch', 'plotly') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
