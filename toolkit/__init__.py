@@ -14,7 +14,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = ("checkpoints", "datasets", "evaluation", "frontiers", "fusion", "genomics",
-               "grading", "imaging", "privacy", "radiomics", "viz")
+               "grading", "harmonisation", "imaging", "privacy", "radiomics", "viz")
 
 __all__ = ["doctor", "__version__", *_SUBMODULES]
 
