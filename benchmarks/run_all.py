@@ -14,6 +14,9 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 
 
+SECTIONS: list[str] = []  # Markdown a script prints as 'BENCH_MD: <json string>', after the table
+
+
 def run(script: Path) -> list[dict]:
     print(f"--- {script.name}", flush=True)
     proc = subprocess.run([sys.executable, str(script)], cwd=HERE, capture_output=True, text=True)
@@ -21,6 +24,8 @@ def run(script: Path) -> list[dict]:
     lines = [l for l in proc.stdout.splitlines() if l.startswith("BENCH_JSON: ")]
     if proc.returncode or not lines:
         return [{"benchmark": script.stem, "ok": False, "target": f"script failed (exit {proc.returncode})"}]
+    SECTIONS.extend(json.loads(l[len("BENCH_MD: "):]) for l in proc.stdout.splitlines()
+                    if l.startswith("BENCH_MD: "))
     return json.loads(lines[-1][len("BENCH_JSON: "):])
 
 
@@ -34,7 +39,8 @@ def main(names: list[str]) -> int:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     (HERE / "RESULTS.md").write_text(
         f"# Benchmark results\n\n{stamp} on {machine}. Produced by `make bench`; ratios are toolkit ÷ "
-        f"reference measured in the same run (lower is better).\n\n{table.to_markdown(index=False)}\n")
+        f"reference measured in the same run (lower is better).\n\n{table.to_markdown(index=False)}\n"
+        + "".join(f"\n{section.strip()}\n" for section in SECTIONS))
     return int((table["ok"] == False).any())  # noqa: E712
 
 
