@@ -8,7 +8,10 @@ Conventions for exercise authors (exercises/NN_name/NN_name.ipynb, otter-grader 
   `toolkit.grading.messages` (imported in the master's setup cell; the checker and the grader provide
   it to the tests). A test cell prints nothing when the answer is right. Public tests check VALUES
   without giving them away: ranges, invariants and cheap properties that separate the right quantity
-  from its common confusions. Hidden tests recompute the answer and compare.
+  from its common confusions. Hidden tests recompute the answer and compare. Tests may read only
+  DATA from the notebook (numbers, strings, lists, dicts, arrays, pandas tables): the batch grader
+  carries nothing else out of a submission, so a test imports any function it needs itself
+  (``from toolkit.evaluation import roc_auc``), never uses the notebook's ``model`` or ``ds`` objects.
 * Where no public check can tell a wrong answer from the right one without revealing the answer, one
   public test cell of that question calls ``graded_later()``: its check then shows
   "📝 format OK; correctness is checked when graded" instead of ✅.
