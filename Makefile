@@ -11,7 +11,7 @@ LAB_ARGS ?=
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: lab test install exercises bench explore doctor clean
+.PHONY: lab test install exercises bench explore doctor clean hub-deps class-test
 
 # JupyterLab settings shipped with the course (news pop-up and update checks off)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -51,6 +51,19 @@ doctor: install
 
 clean:
 	rm -rf $(VENV) build dist
+
+# JupyterHub (PyPI) and configurable-http-proxy (npm, into the git-ignored build/hub-node/)
+HUB_NODE := build/hub-node
+CHP := $(HUB_NODE)/node_modules/.bin/configurable-http-proxy
+STUDENTS ?= 8
+hub-deps: install
+	$(VPY) -m pip install --quiet -e ".[dev,hub]"
+	mkdir -p $(HUB_NODE)
+	npm install --silent --no-save --no-fund --no-audit --prefix $(HUB_NODE) configurable-http-proxy@4
+
+# Loopback class test: a hub on 127.0.0.1, STUDENTS learners at once (see docs/instructors/running.md)
+class-test: hub-deps
+	$(VPY) tests/class_test.py --students $(STUDENTS) --chp $(CHP)
 
 bench: install
 	$(VPY) -m pip install --quiet -e ".[dev,bench]"
