@@ -12,13 +12,14 @@ from .downloads import (fetch, fetch_thousand_genomes_chr22, fetch_clinvar, fetc
                     fetch_breastmnist, fetch_dermamnist, fetch_nsclc_radiogenomics,
                     DatasetDownloadError, DatasetChecksumError, DatasetNotDownloadedError)
 from .loaders import (load, load_gse7390, load_wdbc, load_dicom_examples, load_mni152,
-                      load_thousand_genomes_chr22, load_clinvar, load_medmnist,
-                      load_nsclc_radiogenomics, load_pneumoniamnist, load_breastmnist,
+                      load_thousand_genomes_chr22, load_thousand_genomes_regions, load_clinvar,
+                      load_medmnist, load_nsclc_radiogenomics, load_pneumoniamnist, load_breastmnist,
                       load_dermamnist)
 
 __all__ = ["make_population", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
 __all__ += ["list_datasets", "card", "load", "fetch", "load_gse7390", "load_wdbc",
             "load_dicom_examples", "load_mni152", "load_thousand_genomes_chr22", "load_clinvar",
+            "load_thousand_genomes_regions",
             "load_medmnist", "load_nsclc_radiogenomics", "load_pneumoniamnist",
             "load_breastmnist", "load_dermamnist", "fetch_thousand_genomes_chr22",
             "fetch_clinvar", "fetch_pneumoniamnist", "fetch_breastmnist", "fetch_dermamnist",

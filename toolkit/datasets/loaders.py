@@ -18,8 +18,8 @@ from .downloads import locate
 from .registry import card, get_entry
 
 __all__ = ["load", "load_gse7390", "load_wdbc", "load_dicom_examples", "load_mni152",
-           "load_thousand_genomes_chr22", "load_clinvar", "load_medmnist",
-           "load_nsclc_radiogenomics", "load_pneumoniamnist", "load_breastmnist",
+           "load_thousand_genomes_chr22", "load_thousand_genomes_regions", "load_clinvar",
+           "load_medmnist", "load_nsclc_radiogenomics", "load_pneumoniamnist", "load_breastmnist",
            "load_dermamnist", "DICOM_EXAMPLES"]
 
 DICOM_EXAMPLES = MappingProxyType({  # short name -> file in pydicom's wheel (data/test_files)
@@ -211,6 +211,77 @@ def load_thousand_genomes_chr22(data_dir: str | os.PathLike | None = None,
     panel_path = next(p for n, p in paths.items() if n.endswith(".panel"))
     panel = pd.read_csv(panel_path, sep="\t", usecols=range(4))
     return _bunch(vcf=vcf, panel=panel, description=card("thousand_genomes_chr22"))
+
+
+THOUSAND_GENOMES_SHA256 = MappingProxyType({  # of the shipped files; see the data card
+    "thousand_genomes_regions.vcf.gz":
+        "1fd8d17199ec295f00d154f8bdc3448ba206e13c6a6e4177df8a540f10647022",
+    "thousand_genomes_panel.txt": "b4023dc6ee2d62ee89c8d4d347db4d348e65518d66d346574cdae7a4bbd76858",
+})
+
+
+def load_thousand_genomes_regions(read: bool = True, verify: bool = False):
+    """Real genotypes of all 2,504 people of 1000 Genomes phase 3 in 20 regions (shipped, offline).
+
+    Real human genomes for QC, PCA and HWE next to the simulated ones: 6,365 common biallelic
+    SNPs (every 8th SNP with MAF >= 0.05 in 20 regions of 1 Mb on 14 autosomes, GRCh37, plus
+    the APOE SNPs rs429358 and rs7412).
+
+    =================  ==========================================================
+    Samples            2,504 (AFR 661, AMR 347, EAS 504, EUR 503, SAS 489)
+    Variants           6,365 biallelic SNPs, no missing calls (imputed, phased)
+    Sample columns     ``population`` (26 codes), ``superpopulation``, ``sex``
+    =================  ==========================================================
+
+    Parameters
+    ----------
+    read : bool, default True
+        Read the VCF into ``genotypes`` (about 1 s); False returns only paths and the panel.
+    verify : bool, default False
+        Compare both files' SHA-256 with the data card's first.
+
+    Returns
+    -------
+    Bunch
+        ``genotypes`` (`toolkit.genomics.Genotypes` with ``sample_info``; None if not read),
+        ``panel`` (DataFrame: sample, pop, super_pop, gender), ``vcf`` (path) and
+        ``description`` (the data card). Cite: The 1000 Genomes Project Consortium (2015)
+        Nature 526:68-74 (card ``thousand_genomes_regions``).
+
+    Raises
+    ------
+    ValueError
+        ``verify=True`` and a file's SHA-256 differs from the card's.
+
+    Examples
+    --------
+    >>> kg = load_thousand_genomes_regions(read=False)
+    >>> kg.panel["super_pop"].value_counts().sort_index().to_dict()
+    {'AFR': 661, 'AMR': 347, 'EAS': 504, 'EUR': 503, 'SAS': 489}
+
+    Taught in lessons 01, 02 and 03.
+    """
+    import hashlib
+
+    paths = {name: _shipped_file(name) for name in THOUSAND_GENOMES_SHA256}
+    for name, path in paths.items():
+        if verify and (digest := hashlib.sha256(path.read_bytes()).hexdigest()) != \
+                THOUSAND_GENOMES_SHA256[name]:
+            raise ValueError(f"{path} has SHA-256 {digest}; expected {THOUSAND_GENOMES_SHA256[name]} "
+                             "(datasets/thousand_genomes_regions.md): the file is damaged or was "
+                             "changed. Reinstall the toolkit (pip install -e .).")
+    panel = pd.read_csv(paths["thousand_genomes_panel.txt"], sep="\t", usecols=range(4))
+    genotypes = None
+    if read:
+        from ..genomics import read_vcf
+
+        genotypes = read_vcf(paths["thousand_genomes_regions.vcf.gz"])
+        info = panel.set_index("sample").loc[genotypes.samples]
+        genotypes.sample_info = pd.DataFrame(
+            {"population": info["pop"], "superpopulation": info["super_pop"],
+             "sex": info["gender"]}, index=pd.Index(genotypes.samples, name="sample"))
+    return _bunch(genotypes=genotypes, panel=panel, vcf=paths["thousand_genomes_regions.vcf.gz"],
+                  description=card("thousand_genomes_regions"))
 
 
 def load_clinvar(data_dir: str | os.PathLike | None = None, download: bool = False):
