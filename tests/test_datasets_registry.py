@@ -26,7 +26,7 @@ def test_table_columns_and_values():
     synthetic = set(table.loc[table["synthetic"], "name"])
     assert synthetic == {"simulated_population", "radiogenomic_cohort", "variant_table",
                          "neuro_cohort", "cardio_cohort", "synthetic_tissue",
-                         "literature_corpus"}
+                         "literature_corpus", "three_hospitals"}
     offline = set(table.loc[table["availability"] == "offline", "name"])  # as doctor reads it
     assert {"gse7390", "wdbc", "dicom_examples", "mni152"} <= offline
 

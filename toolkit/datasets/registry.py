@@ -152,6 +152,10 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                  "AlphaFold DB AF-P60484-F1 model v6 (EMBL-EBI / Google DeepMind)", "CC BY 4.0",
                  "403 residues, 3,323 atoms, 276 kB", "offline", False,
                  "toolkit.frontiers.protein_structure:load_alphafold_pten"),
+    DatasetEntry("three_hospitals", "genotypes + MR slices + radiomics features + FHIR records",
+                 "toolkit simulator (site effects, builds, codings)", "BSD-3-Clause (toolkit)",
+                 "260 patients at 3 sites (default)", "offline", True,
+                 "toolkit.datasets.hospitals:make_three_hospitals"),
 )
 
 
