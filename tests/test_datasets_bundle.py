@@ -155,6 +155,10 @@ def test_cli_reports_each_file_and_exits_1_when_one_fails(served, tmp_path, monk
     assert main(["bundle", str(tmp_path), "--only", "alpha", "--no-progress"]) == 0
     assert "present    alpha/a.bin" in capsys.readouterr().out
     assert main(["bundle", str(tmp_path), "--only", "nope"]) == 2
+    capsys.readouterr()
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out
+    assert "breastmnist" in listed and "availability" in listed
 
 
 def test_real_registry_bundle_covers_downloads_and_shipped_originals():
