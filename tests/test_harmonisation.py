@@ -145,14 +145,28 @@ def test_zscore_and_histogram_matching_by_hand():
 
 
 def test_histogram_matching_beats_zscore_on_the_nonlinear_scanner(hospitals):
-    m = hospitals.brain_mask
-    ref = zscore_normalise(hospitals.images["site_A"][0], m)[m]
-    c = hospitals.images["site_C"][0]
-    d_z = histogram_distance(zscore_normalise(c, m)[m], ref)
-    d_hm = histogram_distance(histogram_match(c, hospitals.images["site_A"][0], m, m)[m],
-                              hospitals.images["site_A"][0][m])
-    d_hm_sd = d_hm / hospitals.images["site_A"][0][m].std()  # both in SD units of site A
-    assert d_hm_sd < d_z
+    m, a = hospitals.brain_mask, hospitals.images["site_A"]
+    ref = zscore_normalise(a[0], m)[m]  # another patient of site A is the reference
+    same_scanner = histogram_distance(zscore_normalise(a[1], m)[m], ref)
+    distance = {}
+    for s in ("site_B", "site_C"):
+        img = hospitals.images[s][1]
+        matched = (histogram_match(img, a[0], m, m)[m] - a[0][m].mean()) / a[0][m].std()
+        distance[s] = (histogram_distance(zscore_normalise(img, m)[m], ref),
+                       histogram_distance(matched, ref))
+    assert distance["site_B"][0] < 2 * same_scanner + 0.01  # linear scanner: z-score suffices
+    assert distance["site_C"][0] > 2 * distance["site_B"][0]  # non-linear scanner: it does not
+    assert distance["site_C"][1] < distance["site_C"][0] / 2  # histogram matching does
+
+
+def test_default_features_checksum_matches_the_card(hospitals):
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256(np.ascontiguousarray(hospitals.features.to_numpy(),
+                                                 dtype=np.float64).tobytes()).hexdigest()
+    card = (Path(__file__).resolve().parents[1] / "datasets" / "three_hospitals.md").read_text()
+    assert digest in card
 
 
 # --- FHIR ------------------------------------------------------------------------------------
