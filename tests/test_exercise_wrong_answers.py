@@ -122,19 +122,59 @@ def _public_verdict(name: str, question: str, namespace: dict) -> str:
     return out.getvalue().strip()
 
 
-def _graded(name: str, question: str, namespace: dict) -> tuple[float, list[bool]]:
-    """Score as the batch grader does: only the names the tests read, through JSON."""
+def _graded(name: str, question: str, namespace: dict, *, stop_at_failure: bool = False):
+    """Score as the batch grader does: only the names the tests read, carried through JSON.
+
+    Returns (score, hidden results). With ``stop_at_failure`` only the hidden cases run, up to the
+    first that fails (enough to prove an all-or-nothing question scores 0), and the score is None.
+    """
     spec = solved(name)[1][question]
     import math
 
     import numpy as np
     import pandas as pd
 
-    names = exported_names({question: {"suites": [{"cases": spec["cases"]}]}})
+    cases = [c for c in spec["cases"] if c["hidden"]] if stop_at_failure else spec["cases"]
+    names = exported_names({question: {"suites": [{"cases": cases}]}})
     carried = loads(dumps({n: namespace[n] for n in names if n in namespace}))
     env = {"np": np, "pd": pd, "math": math, **carried}
-    passed = [run_case(c["code"], env)[0] for c in spec["cases"]]
-    return question_score(spec, passed), [p for p, c in zip(passed, spec["cases"]) if c["hidden"]]
+    passed = []
+    for case in cases:
+        passed.append(run_case(case["code"], env)[0])
+        if stop_at_failure and not passed[-1]:
+            return None, passed
+    hidden = [p for p, c in zip(passed, cases) if c["hidden"]]
+    return (None if stop_at_failure else question_score(spec, passed)), hidden
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _memoised_generators():
+    """The hidden tests rebuild their data with the toolkit's generators: memoise those (each call
+    returns a deep copy of the first result), so 100+ wrong answers run in seconds. The tests'
+    logic is unchanged."""
+    import copy
+
+    import toolkit.datasets
+    import toolkit.fusion
+    import toolkit.radiomics
+
+    patched = []
+    for module, attr in [(toolkit.datasets, "make_population"), (toolkit.datasets, "make_variant_table"),
+                         (toolkit.datasets, "make_radiogenomic_cohort"), (toolkit.fusion, "make_multimodal"),
+                         (toolkit.radiomics, "make_lesion")]:
+        original, cache = getattr(module, attr), {}
+
+        def memo(*args, _original=original, _cache=cache, **kwargs):
+            key = repr((args, sorted(kwargs.items())))
+            if key not in _cache:
+                _cache[key] = _original(*args, **kwargs)
+            return copy.deepcopy(_cache[key])
+
+        setattr(module, attr, memo)
+        patched.append((module, attr, original))
+    yield
+    for module, attr, original in patched:
+        setattr(module, attr, original)
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -166,9 +206,8 @@ def test_wrong_answer_is_not_accepted(name, question, wrong):
     verdict = _public_verdict(name, question, namespace)
     assert verdict.startswith(("❌", FORMAT_MARK)), f"{wrong['why']}: public check said {verdict!r}"
     assert not INTERNALS.search(verdict), f"{wrong['why']}: message shows internals: {verdict!r}"
-    score, hidden = _graded(name, question, namespace)
-    assert not all(hidden), f"{wrong['why']}: the hidden tests accept it"
-    assert score == 0, f"{wrong['why']}: scores {score}"
+    _, hidden = _graded(name, question, namespace, stop_at_failure=True)
+    assert not all(hidden), f"{wrong['why']}: the hidden tests accept it, so it would score points"
 
 
 def summary() -> dict[str, tuple[int, int, int]]:
