@@ -14,7 +14,7 @@ from .downloads import (fetch, fetch_thousand_genomes_chr22, fetch_clinvar, fetc
 from .loaders import (load, load_gse7390, load_wdbc, load_dicom_examples, load_mni152,
                       load_thousand_genomes_chr22, load_thousand_genomes_regions, load_clinvar,
                       load_medmnist, load_nsclc_radiogenomics, load_pneumoniamnist, load_breastmnist,
-                      load_dermamnist)
+                      load_dermamnist, load_clinvar_missense, load_alphamissense_brca1)
 
 __all__ = ["make_population", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
 __all__ += ["list_datasets", "card", "load", "fetch", "load_gse7390", "load_wdbc",
@@ -26,5 +26,6 @@ __all__ += ["list_datasets", "card", "load", "fetch", "load_gse7390", "load_wdbc
             "fetch_nsclc_radiogenomics", "DatasetDownloadError", "DatasetChecksumError",
             "DatasetNotDownloadedError"]
 __all__ += ["make_variant_table"]
+__all__ += ["load_clinvar_missense", "load_alphamissense_brca1"]
 __all__ += ["make_neuro_cohort", "make_cardio_cohort", "atrophy_mask", "NEURO_MODEL",
             "CARDIO_MODEL"]

@@ -19,6 +19,7 @@ from .registry import card, get_entry
 
 __all__ = ["load", "load_gse7390", "load_wdbc", "load_dicom_examples", "load_mni152",
            "load_thousand_genomes_chr22", "load_thousand_genomes_regions", "load_clinvar",
+           "load_clinvar_missense", "load_alphamissense_brca1", "CLINVAR_MISSENSE_GENES",
            "load_medmnist", "load_nsclc_radiogenomics", "load_pneumoniamnist", "load_breastmnist",
            "load_dermamnist", "DICOM_EXAMPLES"]
 
@@ -215,7 +216,7 @@ def load_thousand_genomes_chr22(data_dir: str | os.PathLike | None = None,
 
 THOUSAND_GENOMES_SHA256 = MappingProxyType({  # of the shipped files; see the data card
     "thousand_genomes_regions.vcf.gz":
-        "1fd8d17199ec295f00d154f8bdc3448ba206e13c6a6e4177df8a540f10647022",
+        "40e48228b3547ec5ee18b6f070bb7cf2bec4436d054cb9745ac2e0e7d2f239f8",
     "thousand_genomes_panel.txt": "b4023dc6ee2d62ee89c8d4d347db4d348e65518d66d346574cdae7a4bbd76858",
 })
 
@@ -223,13 +224,13 @@ THOUSAND_GENOMES_SHA256 = MappingProxyType({  # of the shipped files; see the da
 def load_thousand_genomes_regions(read: bool = True, verify: bool = False):
     """Real genotypes of all 2,504 people of 1000 Genomes phase 3 in 20 regions (shipped, offline).
 
-    Real human genomes for QC, PCA and HWE next to the simulated ones: 6,365 common biallelic
+    Real human genomes for QC, PCA and HWE next to the simulated ones: 6,270 common biallelic
     SNPs (every 8th SNP with MAF >= 0.05 in 20 regions of 1 Mb on 14 autosomes, GRCh37, plus
     the APOE SNPs rs429358 and rs7412).
 
     =================  ==========================================================
     Samples            2,504 (AFR 661, AMR 347, EAS 504, EUR 503, SAS 489)
-    Variants           6,365 biallelic SNPs, no missing calls (imputed, phased)
+    Variants           6,270 biallelic SNPs, no missing calls (imputed, phased)
     Sample columns     ``population`` (26 codes), ``superpopulation``, ``sex``
     =================  ==========================================================
 
@@ -295,6 +296,93 @@ def load_clinvar(data_dir: str | os.PathLike | None = None, download: bool = Fal
     """
     paths = locate("clinvar", data_dir, download)
     return _bunch(vcf=next(iter(paths.values())), description=card("clinvar"))
+
+
+CLINVAR_MISSENSE_GENES = ("APC", "BRCA1", "BRCA2", "TP53")
+
+
+def load_clinvar_missense(genes=None, min_stars: int = 0):
+    """Real ClinVar labels of missense SNVs in APC, BRCA1, BRCA2 and TP53 (shipped, offline).
+
+    Pathogenic/likely pathogenic (``label`` 1) and benign/likely benign (``label`` 0) germline
+    classifications, with the review status behind each: the real counterpart of the synthetic
+    variant table, for label imbalance and the review-star effect.
+
+    =================  ==========================================================
+    Variants           1,680 (APC 98, BRCA1 523, BRCA2 674, TP53 385); 565 labelled 1
+    Columns            gene, chrom, pos_grch38, ref, alt, variation_id,
+                       clinical_significance, review_status, stars (0-3), label
+    Release            ClinVar GRCh38 VCF with fileDate 2026-02-26
+    =================  ==========================================================
+
+    Parameters
+    ----------
+    genes : str or sequence of str, optional
+        Keep these genes only (from ``CLINVAR_MISSENSE_GENES``); default all four.
+    min_stars : int, default 0
+        Keep variants whose review status has at least this many stars (0-4).
+
+    Returns
+    -------
+    Bunch
+        ``frame`` (DataFrame, one row per variant), ``target`` (the ``label`` Series) and
+        ``description`` (the data card ``clinvar_missense``). Cite Landrum et al. 2018 (NAR
+        46:D1062) and the release.
+
+    Raises
+    ------
+    ValueError
+        An unknown gene or ``min_stars`` outside 0-4.
+
+    Examples
+    --------
+    >>> cv = load_clinvar_missense(genes="TP53", min_stars=3)
+    >>> cv.frame["review_status"].unique().tolist()
+    ['reviewed by expert panel']
+
+    Taught in lesson 04.
+    """
+    genes = [genes] if isinstance(genes, str) else list(genes or CLINVAR_MISSENSE_GENES)
+    unknown = sorted(set(genes) - set(CLINVAR_MISSENSE_GENES))
+    if unknown:
+        raise ValueError(f"genes must be among {list(CLINVAR_MISSENSE_GENES)}; got {unknown}. "
+                         "Only these four genes are shipped (datasets/clinvar_missense.md).")
+    if not 0 <= min_stars <= 4:
+        raise ValueError(f"min_stars must be between 0 and 4; got {min_stars}.")
+    frame = pd.read_csv(_shipped_file("clinvar_missense_4genes.tsv.gz"), sep="\t",
+                        dtype={"chrom": str})
+    frame = frame[frame["gene"].isin(genes) & (frame["stars"] >= min_stars)].reset_index(drop=True)
+    return _bunch(frame=frame, target=frame["label"], description=card("clinvar_missense"))
+
+
+def load_alphamissense_brca1():
+    """AlphaMissense scores of every possible BRCA1 missense SNV on GRCh38 (shipped, offline).
+
+    A real, redistributable predictor (CC BY 4.0) to compare with ClinVar labels and with
+    ClinGen's calibrated PP3/BP4 score thresholds.
+
+    =================  ==========================================================
+    Variants           12,463 (all SNVs changing an amino acid of P38398, 1,863 aa)
+    Columns            chrom, pos_grch38, ref, alt, uniprot_id, transcript_id,
+                       protein_variant (e.g. C61G), am_pathogenicity (0-1), am_class
+    =================  ==========================================================
+
+    Returns
+    -------
+    Bunch
+        ``frame`` (DataFrame) and ``description`` (data card ``alphamissense_brca1``). Cite
+        Cheng et al. 2023, Science 381:eadg7492.
+
+    Examples
+    --------
+    >>> am = load_alphamissense_brca1().frame
+    >>> am.loc[am["protein_variant"] == "C61G", "am_pathogenicity"].round(2).tolist()
+    [0.99]
+
+    Taught in lesson 04.
+    """
+    frame = pd.read_csv(_shipped_file("alphamissense_brca1.tsv.gz"), sep="\t", dtype={"chrom": str})
+    return _bunch(frame=frame, description=card("alphamissense_brca1"))
 
 
 def _shipped_file(filename: str) -> Path:
