@@ -55,6 +55,10 @@ class Checker:
     >>> Checker(tests).check("q1", env={"x": ...})
     ✏️ q1: no answer yet: `x` is still `...`; write your answer and run its cell.
     Feedback(correct=False)
+    >>> Checker({"q2": {"suites": [{"cases": [{"code": ">>> expect(a < b < c, 'ordered')"}]}]}}).check(
+    ...     "q2", env={"a": ..., "b": 1, "c": ...})
+    ✏️ q2: no answer yet: `a` and `c` are still `...`; write your answer and run its cell.
+    Feedback(correct=False)
     """
 
     def __init__(self, tests: dict):
@@ -72,7 +76,9 @@ class Checker:
         used = sorted(set().union(*(names_used(c["code"]) for c in cases)) if cases else set())
         blank = [n for n in used if env.get(n, None) is Ellipsis]
         if blank:
-            line = f"{EMPTY} {question}: no answer yet: `{blank[0]}` is still `...`; write your answer and run its cell."
+            names = " and ".join(", ".join(f"`{n}`" for n in blank).rsplit(", ", 1))
+            verb = "is" if len(blank) == 1 else "are"
+            line = f"{EMPTY} {question}: no answer yet: {names} {verb} still `...`; write your answer and run its cell."
             _display(line)
             return Feedback(False, line)
         failed = [message for ok, message in (run_case(c["code"], env) for c in cases) if not ok]
