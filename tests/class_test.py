@@ -349,7 +349,7 @@ def summarise(results: list[dict], grades: dict, sampler: MemorySampler, n: int,
         "all_submitted_s": max((r.get("submitted_s", 0) for r in results), default=None),
         "peak_user_mb": {"n": len(users), "min": round(min(users)), "median": round(st.median(users)),
                          "max": round(max(users)),
-                         "by_learner": {u: round(v) for u, v in sorted(sampler.peak_user_mb.items())}}
+                         "by_learner": {u: round(v, 1) for u, v in sorted(sampler.peak_user_mb.items())}}
         if users else None,
         "peak_hub_mb": round(sampler.peak_hub_mb), "peak_proxy_mb": round(sampler.peak_proxy_mb),
         "grading": grades, "learners": results}
