@@ -246,3 +246,25 @@ def test_import_harmonisation_stays_light():
             "print(','.join(m for m in ('fhir', 'skimage', 'torch', 'plotly') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --- explorer --------------------------------------------------------------------------------
+
+def test_harmonisation_explorer_static_and_update():
+    import plotly.graph_objects as go
+
+    from toolkit.viz.harmonisation_explorer import _state, harmonisation_explorer_app
+
+    fig = harmonisation_explorer_app(interactive=False)
+    assert type(fig) is go.Figure
+    assert [t.name for t in fig.data] == ["no harmonisation", "ComBat (inside CV folds)"] * 2
+    lesson = _state(1.0, 0.55)
+    assert lesson["none"]["site_accuracy"].lower > lesson["chance"]
+    assert fig.data[0].y[0] == pytest.approx(lesson["none"]["site_accuracy"].value)
+    app = harmonisation_explorer_app(interactive=True)
+    app.controls["site_effect"].value = 0.0
+    assert "Scanner effect x0;" in app.summary.value
+    none = _state(0.0, 0.55)["none"]["site_accuracy"]
+    assert app.figure.data[0].y[0] == pytest.approx(none.value)
+    assert none.lower < lesson["chance"] < none.upper  # no scanner effect: no fingerprint
+    assert abs(lesson["inside"]["gap"]) < abs(lesson["true_gap"])  # ComBat shrinks real biology

@@ -84,14 +84,14 @@ class ThreeHospitals:
                 f"{self.features.shape[1]} features, {len(self.variants_true)} variants>")
 
 
-def _patients(sizes: dict, rng) -> pd.DataFrame:
+def _patients(sizes: dict, rates: dict, rng) -> pd.DataFrame:
     site = np.repeat(list(sizes), list(sizes.values()))
     n = len(site)
     diabetes = (rng.random(n) < 0.15).astype(int)
     frame = pd.DataFrame({
         "site": site, "age_years": rng.normal(58, 11, n).clip(20, 90).round(0).astype(int),
         "sex": rng.choice(["female", "male"], n),
-        "mutation": (rng.random(n) < np.array([MUTATION_RATE[s] for s in site])).astype(int),
+        "mutation": (rng.random(n) < np.array([rates[s] for s in site])).astype(int),
         "type2_diabetes": diabetes, "hypertension": (rng.random(n) < 0.3).astype(int),
         "glioblastoma": 1,
         "hba1c_percent": np.where(diabetes == 1, rng.normal(7.6, 1.0, n),
@@ -101,7 +101,7 @@ def _patients(sizes: dict, rng) -> pd.DataFrame:
     return frame
 
 
-def _features(patients: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def _features(patients: pd.DataFrame, rng, strength: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     n, names = len(patients), list(FEATURES)
     mean, sd, effect = (np.array([FEATURES[f][k] for f in names]) for k in range(3))
     shared = rng.normal(size=(n, 1))  # features of one lesion are correlated
@@ -112,8 +112,8 @@ def _features(patients: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame, 
     observed, truth = z.copy(), {}
     for s, (shift, scale) in SITE_EFFECTS.items():
         rows = (patients["site"] == s).to_numpy()
-        gamma = shift + (0.3 * rng.normal(size=len(names)) if shift else 0.0)
-        delta = scale * (np.exp(0.15 * rng.normal(size=len(names))) if scale != 1 else 1.0)
+        gamma = strength * (shift + (0.3 * rng.normal(size=len(names)) if shift else 0.0))
+        delta = (scale * (np.exp(0.15 * rng.normal(size=len(names))) if scale != 1 else 1.0)) ** strength
         centre = observed[rows].mean(axis=0)
         observed[rows] = centre + gamma + (observed[rows] - centre) * delta
         truth[s] = {"gamma_sd_units": np.round(np.broadcast_to(gamma, len(names)), 4).tolist(),
@@ -153,12 +153,14 @@ def _variants(seq38: str, patients: pd.DataFrame, rng, n_variants: int = 200):
 
 
 def _slices(patients: pd.DataFrame, rng, per_site: int) -> tuple[dict, np.ndarray]:
+    if per_site == 0:
+        return {s: np.zeros((0, 0, 0), np.float32) for s in SITES}, np.zeros((0, 0), bool)
+    images = {}
     anatomy = _img.load_anatomy(3)
     z = anatomy["t1"].shape[2] // 2 + 5
     t1, brain = anatomy["t1"][:, :, z].astype(float), anatomy["brain"][:, :, z]
     curves = {"site_A": lambda x: x, "site_B": lambda x: 1.3 * x + 40,
               "site_C": lambda x: 160 * (np.clip(x, 0, None) / 160) ** 0.6}
-    images = {}
     for s in SITES:
         n = min(per_site, int((patients["site"] == s).sum()))
         stack = t1[None] * rng.normal(1, 0.03, (n, 1, 1)) + rng.normal(0, 2.0, (n,) + t1.shape)
@@ -224,7 +226,8 @@ def _bundles(patients: pd.DataFrame, rng) -> dict:
 
 
 def make_three_hospitals(random_state: int = 0, sizes: dict | None = None,
-                         images_per_site: int = 8) -> ThreeHospitals:
+                         images_per_site: int = 8, site_effect: float = 1.0,
+                         mutation_rate: dict | None = None) -> ThreeHospitals:
     """Simulate the exports of three SYNTHETIC hospitals with known site differences.
 
     A stand-in for a multi-centre study, where the same kinds of data (genotypes, MRI,
@@ -246,7 +249,12 @@ def make_three_hospitals(random_state: int = 0, sizes: dict | None = None,
     sizes : dict site -> int, optional
         Patients per site (each at least 2); default above.
     images_per_site : int, default 8
-        MR slices per site.
+        MR slices per site (0: none, and the template is not loaded).
+    site_effect : float, default 1.0
+        Strength of the feature site effects: shifts x ``site_effect``, scales ^ ``site_effect``
+        (0 = no site effect).
+    mutation_rate : dict site -> fraction, optional
+        Mutation rate per site; default 0.25, 0.35, 0.55 (confounded with site).
 
     Returns
     -------
@@ -255,7 +263,8 @@ def make_three_hospitals(random_state: int = 0, sizes: dict | None = None,
     Raises
     ------
     ValueError
-        Unknown site names or a site with fewer than 2 patients.
+        Unknown site names, a site with fewer than 2 patients, a negative ``site_effect`` or a
+        mutation rate outside [0, 1].
 
     Examples
     --------
@@ -269,15 +278,22 @@ def make_three_hospitals(random_state: int = 0, sizes: dict | None = None,
     if set(sizes) != set(SITES) or min(sizes.values()) < 2:
         raise ValueError(f"sizes must give each of {list(SITES)} at least 2 patients; got {sizes}")
     sizes = {s: int(sizes[s]) for s in SITES}
+    rates = dict(MUTATION_RATE if mutation_rate is None else mutation_rate)
+    if set(rates) != set(SITES) or not all(0 <= r <= 1 for r in rates.values()):
+        raise ValueError(f"mutation_rate must give each of {list(SITES)} a fraction in [0, 1]; "
+                         f"got {mutation_rate}")
+    if site_effect < 0:
+        raise ValueError(f"site_effect must be 0 or more; got {site_effect}")
     rng_pat, rng_feat, rng_gen, rng_img, rng_fhir = (
         np.random.default_rng(s) for s in np.random.SeedSequence(random_state).spawn(5))
-    patients = _patients(sizes, rng_pat)
-    features, features_true, site_truth = _features(patients, rng_feat)
+    patients = _patients(sizes, rates, rng_pat)
+    features, features_true, site_truth = _features(patients, rng_feat, site_effect)
     references = _references(rng_gen)
     variants_true, variants = _variants(references["GRCh38"]["chr22"], patients, rng_gen)
     images, brain = _slices(patients, rng_img, images_per_site)
     truth = {"label": LABEL, "generator": "toolkit.datasets.make_three_hospitals",
-             "random_state": random_state, "sizes": sizes, "mutation_rate": MUTATION_RATE,
+             "random_state": random_state, "sizes": sizes, "mutation_rate": rates,
+             "site_effect": site_effect,
              "features": {f: dict(zip(("mean", "sd", "mutation_effect_sd"), v))
                           for f, v in FEATURES.items()},
              "site_effects": site_truth, "exports": EXPORTS, "build_offset": BUILD_OFFSET,

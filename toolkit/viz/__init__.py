@@ -11,3 +11,6 @@ from .explorers import (bias_explorer_app, dicom_viewer_app, fusion_explorer_app
 
 __all__ = ["explorers", "bias_explorer_app", "dicom_viewer_app", "fusion_explorer_app",
            "risk_communicator_app", "test_characteristics_app"]
+from .harmonisation_explorer import harmonisation_explorer_app
+
+__all__ += ["harmonisation_explorer_app"]
