@@ -7,6 +7,7 @@ peak memory, so tests can prove every checkpoint really says ✅ for the right a
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -18,6 +19,7 @@ from toolkit.nbexec import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = ROOT / "build" / "notebook-report"
+EXECUTED_DIR = ROOT / "build" / "executed"   # reused by `make book` (book/build.py)
 PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)
 _MEASURE = """
 # Peak memory of this kernel: VmHWM starts afresh at exec, unlike ru_maxrss, which Linux carries
@@ -65,6 +67,21 @@ def _time_cells(client) -> dict[int, float]:
     return cell_s
 
 
+def save_executed(nb, path: Path) -> Path:
+    """Keep the executed notebook (minus the memory cell) for `make book`, stamped with the
+    SHA-256 of its source so the book reuses it only while the source is unchanged."""
+    out = EXECUTED_DIR / path.relative_to(ROOT)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    saved = nbformat.from_dict(json.loads(json.dumps(nb)))
+    saved.cells = saved.cells[:-1]
+    saved.metadata["toolkit_executed"] = {
+        "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    tmp = out.with_suffix(".partial")
+    nbformat.write(saved, tmp)
+    tmp.replace(out)
+    return out
+
+
 def run_notebook(path: Path, timeout: int = 600) -> dict:
     """Execute ``path`` with solutions filled in; return a report dict (also saved under build/)."""
     nb = nbformat.read(path, as_version=4)
@@ -85,6 +102,7 @@ def run_notebook(path: Path, timeout: int = 600) -> dict:
     report = {"notebook": str(path.relative_to(ROOT)), "wall_s": round(wall, 2),
               "peak_rss_mb": peak, "checkpoints": n_checkpoints, "feedback": feedback,
               "slowest_cell": max(cell_s.items(), key=lambda kv: kv[1], default=None)}
+    save_executed(nb, path)
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     name = str(path.relative_to(ROOT)).replace("/", "__")
     (REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
