@@ -110,6 +110,11 @@ def test_lgg_shape_associates_with_rnaseq_cluster_but_predicts_weakly():
                           cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")
     auc = roc_auc_score(y, p, multi_class="ovr", average="macro")
     assert 0.5 < auc < 0.75
+    per_cluster = [roc_auc_score(y == k + 1, p[:, k]) for k in range(4)]
+    assert per_cluster[2] < 0.5 and int(np.argmax(per_cluster)) == 0   # lesson text: 3 worst, 1 best
+    size = cross_val_predict(model, f[["voxels"]], y, cv=StratifiedKFold(5, shuffle=True, random_state=0),
+                             method="predict_proba")
+    assert roc_auc_score(y, size, multi_class="ovr", average="macro") < 0.55  # "size alone: nothing"
 
 
 def test_registry_lists_both_as_real_offline():
