@@ -210,6 +210,32 @@ def test_wrong_answer_is_not_accepted(name, question, wrong):
     assert not all(hidden), f"{wrong['why']}: the hidden tests accept it, so it would score points"
 
 
+@pytest.mark.parametrize("name", EXERCISES)
+def test_blank_student_notebook_runs_and_says_no_answer_yet(name):
+    """A first "Run All" of the student version (solutions replaced by ``...`` as otter assign does)
+    raises nothing, and every check says ✏️."""
+    from otter.assign.solutions import replace_solutions
+
+    nb = json.loads((ROOT / "exercises" / name / f"{name}.ipynb").read_text())
+    namespace: dict = {"__name__": "__main__"}
+    in_tests = False
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for cell in nb["cells"]:
+            text = _source(cell)
+            if cell["cell_type"] == "raw":
+                head = text.strip().splitlines()[0] if text.strip() else ""
+                in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(head, in_tests)
+            elif cell["cell_type"] == "code" and not in_tests:
+                student = "\n".join(replace_solutions(text.splitlines(), "python"))
+                try:
+                    _last_value(student, namespace)
+                except Exception as error:  # noqa: BLE001 - report which cell failed
+                    pytest.fail(f"{name}: a blank answer makes this cell fail ({error!r}):\n{student}")
+    for question in solved(name)[1]:
+        verdict = _public_verdict(name, question, namespace)
+        assert verdict.startswith("✏️"), f"{name} {question}: {verdict}"
+
+
 def summary() -> dict[str, tuple[int, int, int]]:
     """Per exercise: (catalogued wrong answers, caught by a public check with a hint, format only)."""
     result = {}
