@@ -66,6 +66,16 @@ def test_dciodvfy_reports_only_the_known_laterality_error(mr):
     assert len(errors) == 1 and "Laterality" in errors[0]
 
 
+@pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dicom3tools not installed")
+def test_deidentified_file_adds_no_dciodvfy_error(mr, tmp_path):
+    imaging.deidentify(mr.files[0], tmp_path / "one.dcm", salt="test-salt")
+
+    def errors(path):
+        out = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True)
+        return {line for line in (out.stdout + out.stderr).splitlines() if line.startswith("Error")}
+    assert errors(tmp_path / "one.dcm") <= errors(mr.files[0])
+
+
 def test_deidentify_removes_every_fake_identifier(mr, tmp_path):
     report = imaging.deidentify(mr.folder, tmp_path / "out", salt="test-salt")
     outs = sorted((tmp_path / "out").rglob("*.dcm"))
