@@ -256,11 +256,11 @@ def _texts(cell) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- the class
-def prepare(work: Path, exercise: str) -> tuple[Path, Path]:
+def prepare(work: Path, exercise: str, exercises: Path) -> tuple[Path, Path]:
     """Build the exercise and the course folder the hub copies into each home."""
     dist = work / "dist"
-    subprocess.run([sys.executable, "-m", "toolkit.grading", "build", exercise, "--dist", str(dist)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "toolkit.grading", "build", exercise, "--exercises", str(exercises),
+                    "--dist", str(dist)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     course = work / "course"
     course.mkdir(parents=True, exist_ok=True)
     shutil.copy2(LESSON, course / LESSON.name)
@@ -359,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=8)
     parser.add_argument("--exercise", default="08_privacy")
+    parser.add_argument("--exercises", default=str(ROOT / "exercises"), help="folder of exercise masters")
     parser.add_argument("--workdir", default=str(ROOT / "build" / "classtest"))
     parser.add_argument("--chp", default=shutil.which("configurable-http-proxy")
                         or str(ROOT / "build" / "hub-node" / "node_modules" / ".bin" / "configurable-http-proxy"))
@@ -371,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    dist, course = prepare(work, args.exercise)
+    dist, course = prepare(work, args.exercise, Path(args.exercises))
     hub, env = start_hub(work, course, args.chp)
     base = f"http://127.0.0.1:{env['CLASSTEST_PORT']}"
     sampler = MemorySampler(hub.pid)
