@@ -20,7 +20,7 @@ from toolkit.datasets.real_imaging import (LGG_FEATURES, load_lgg_radiogenomics,
                                            load_pseudo_phi_mr)
 
 ALL_FILES_SHA256 = "c737a908c187d6df51c5f0abe7f0b4a2e87f7a5f0f46c96fe727fe4c2dd9e591"
-LGG_SHA256 = "78e413b1eb847bab225fc16ea46406736e710324917de294ae472ec85a3a125f"
+LGG_SHA256 = "d543d0f89ce0dc6d34b46f018188e68f434f0077d301649259110faed1656e34"
 FAKE_PHI = ("MILLER^BEVERLY", "9894340694", "19310227", "56 Walnut Drive", "555-225-5887",
             "597B9256", "SMITH^MICHELE", "WADE^MEGAN", "87009668")
 
