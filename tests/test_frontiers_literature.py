@@ -58,7 +58,7 @@ def test_find_terms_longest_match_wins_and_bad_kind_is_named():
     lex = L.load_lexicon()
     found = L.find_terms("hereditary breast and ovarian cancer", lex["diseases"], "disease")
     assert [m.norm for m in found] == ["hereditary breast and ovarian cancer"]
-    with pytest.raises(ValueError, match="kind must be one of 'gene', 'disease'; got 'drug'"):
+    with pytest.raises(ValueError, match=r"kind must be one of \['gene', 'disease'\]; got 'drug'"):
         L.find_terms("x", {}, "drug")
 
 

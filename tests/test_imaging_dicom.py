@@ -199,7 +199,7 @@ def test_real_ct_small_in_hu_matches_sitk():
 
 
 def test_write_dicom_series_validates_modality(tmp_path):
-    with pytest.raises(ValueError, match="modality must be one of 'CT', 'MR'; got 'PET'"):
+    with pytest.raises(ValueError, match=r"modality must be one of \['CT', 'MR'\]; got 'PET'"):
         write_dicom_series(_volume(), tmp_path, modality="PET")
 
 

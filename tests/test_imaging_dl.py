@@ -184,7 +184,7 @@ def test_cohort_slices_pick_largest_lesion_slice(small_cohort):
     for i in range(5):
         x = int(np.argmax(small_cohort.masks[i].sum((1, 2))))
         assert torch.equal(sagittal.y[i, 0], torch.from_numpy(small_cohort.masks[i][x]).float())
-    with pytest.raises(ValueError, match="axis must be one of 0, 1, 2"):
+    with pytest.raises(ValueError, match=r"axis must be one of \[0, 1, 2\]"):
         CohortSlices(small_cohort, axis=3)
 
 
@@ -225,7 +225,7 @@ def test_model_shapes(dims, shape):
     assert SmallCNN(width=2, dims=dims)(torch.zeros(shape)).shape == (shape[0],)
     assert UNet(width=2, depth=2, dims=dims)(torch.zeros(shape)).shape == shape
     assert count_parameters(SmallCNN(width=2)) < count_parameters(SmallCNN(width=4))
-    with pytest.raises(ValueError, match="dims must be one of 2, 3"):
+    with pytest.raises(ValueError, match=r"dims must be one of \[2, 3\]"):
         UNet(dims=4)
 
 

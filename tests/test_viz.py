@@ -119,8 +119,10 @@ def test_dicom_viewer_missing_folder_and_no_leftovers(tmp_path, monkeypatch):
 def test_falls_back_to_static_figure_without_widgets(monkeypatch):
     import plotly.graph_objects as go
 
-    monkeypatch.setattr(explorers, "_in_kernel", lambda: True)
-    monkeypatch.setattr(explorers, "_widgets_available", lambda: False)
+    from toolkit._utils import widgets
+
+    monkeypatch.setattr(widgets, "in_kernel", lambda: True)
+    monkeypatch.setattr(widgets, "widgets_available", lambda: False)
     assert type(explorers.risk_communicator_app()) is go.Figure
-    monkeypatch.setattr(explorers, "_widgets_available", lambda: True)
+    monkeypatch.setattr(widgets, "widgets_available", lambda: True)
     assert not isinstance(explorers.risk_communicator_app(), go.Figure)

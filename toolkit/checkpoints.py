@@ -14,6 +14,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from ._utils.display import show_line
+
 __all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that"]
 
 CORRECT, WRONG, EMPTY = "✅", "❌", "✏️"
@@ -35,23 +37,10 @@ class Feedback:
         """Show nothing more in a notebook: the message was displayed when the check ran."""
 
 
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
 def _show(symbol: str, name: str | None, text: str, correct: bool = False) -> Feedback:
     label = f"Checkpoint {name}: " if name else ""
     line = f"{symbol} {label}{text}".rstrip()
-    if _in_notebook():
-        from IPython.display import Markdown, display
-
-        display(Markdown(line))
-    else:
-        print(line)
+    show_line(line)
     return Feedback(correct, line)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
 from ..genomics.genotypes import Genotypes
 from . import _cohort_images as _img
 from . import _cohort_outcomes as _out
@@ -87,8 +88,7 @@ class RadiogenomicCohort:
 
 def _check_args(size: str, ancestry_mix) -> dict:
     """Validate the preset name and the ancestry mix; return the mix to use."""
-    if size not in PRESETS:
-        raise ValueError(f"size must be one of {sorted(PRESETS)}; got {size!r}")
+    check_one_of("size", size, PRESETS)
     mix = dict(_out.DEFAULT_MODEL["ancestry_mix"] if ancestry_mix is None else ancestry_mix)
     unknown = set(mix) - set(_out.ANCESTRIES)
     if unknown or any(v < 0 for v in mix.values()) or sum(mix.values()) <= 0:
@@ -100,9 +100,8 @@ def _check_args(size: str, ancestry_mix) -> dict:
 def _check_signal(imaging_signal) -> float:
     """The mutation's imaging effect strength (0..1) from a name or a number."""
     if isinstance(imaging_signal, str):
-        if imaging_signal not in _img.IMAGING_SIGNAL:
-            raise ValueError(f"imaging_signal must be one of {sorted(_img.IMAGING_SIGNAL)} or a "
-                             f"number in [0, 1]; got {imaging_signal!r}")
+        check_one_of("imaging_signal", imaging_signal, _img.IMAGING_SIGNAL,
+                     hint="Or pass a number in [0, 1].")
         return _img.IMAGING_SIGNAL[imaging_signal]
     if not 0 <= float(imaging_signal) <= 1:
         raise ValueError(f"imaging_signal must be a number in [0, 1] or one of "

@@ -14,6 +14,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
 from .downloads import locate
 from .registry import card, get_entry
 
@@ -444,8 +445,7 @@ def load_medmnist(name: str = "pneumoniamnist", split: str = "train",
 
     Taught in lesson 09.
     """
-    if split not in ("train", "val", "test"):
-        raise ValueError(f"split must be one of ['train', 'val', 'test']; got {split!r}")
+    check_one_of("split", split, ("train", "val", "test"))
     entry = get_entry(name)
     if not entry.loader.endswith(":load_medmnist"):
         raise ValueError(f"{name!r} is not a MedMNIST subset; use load({name!r})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
 from .metrics import _check_binary
 
 __all__ = ["calibration_table", "expected_calibration_error", "view_calibration", "plot_calibration"]
@@ -168,8 +169,7 @@ def _check_prob(y_true, y_prob):
 
 
 def _bin_edges(y_prob: np.ndarray, n_bins: int, strategy: str) -> np.ndarray:
-    if strategy not in _STRATEGIES:
-        raise ValueError(f"strategy must be one of {_STRATEGIES}; got {strategy!r}")
+    check_one_of("strategy", strategy, _STRATEGIES)
     if int(n_bins) < 1:
         raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}")
     if strategy == "uniform":

@@ -10,7 +10,10 @@ import warnings
 from typing import Callable, NamedTuple
 
 import numpy as np
-from scipy.stats import rankdata
+
+from .._utils.targets import auc_mann_whitney as _auc
+from .._utils.targets import check_binary as _check_binary
+from .._utils.targets import check_lengths as _check_lengths
 
 __all__ = ["MetricCI", "bootstrap_ci", "auc_ci", "roc_auc", "bootstrap_indices"]
 
@@ -208,41 +211,3 @@ def _percentile_ci(value: float, stats: np.ndarray, ci: float, n_boot: int) -> M
     return MetricCI(value, float(lower), float(upper), ci, n_boot)
 
 
-def _auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """Mann-Whitney AUC on validated arrays (fast; NaN if one class only)."""
-    pos = y_true == 1
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    ranks = rankdata(y_score)
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-def _check_lengths(y_true, y_score, groups=None) -> None:
-    if len(y_true) != len(y_score):
-        raise ValueError(f"y_true and y_score must have the same length; got {len(y_true)} "
-                         f"and {len(y_score)}. Pass one score per patient.")
-    if groups is not None and len(groups) != len(y_true):
-        raise ValueError(f"groups must have one id per row; expected {len(y_true)}; "
-                         f"found {len(groups)}")
-    if len(y_true) == 0:
-        raise ValueError("y_true is empty; expected at least one patient")
-
-
-def _check_binary(y_true, y_score) -> tuple[np.ndarray, np.ndarray]:
-    """Validate a binary outcome (0/1 or bool) and finite scores of the same length."""
-    y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
-    if y_true.ndim != 1 or y_score.ndim != 1:
-        raise ValueError(f"expected 1-D y_true and y_score; found shapes {y_true.shape} and "
-                         f"{y_score.shape}. For a probability matrix pass proba[:, 1].")
-    _check_lengths(y_true, y_score)
-    labels = set(np.unique(y_true).tolist())
-    if not labels <= {0, 1}:
-        raise ValueError(f"y_true must contain only 0 and 1 (1 = has the condition); got "
-                         f"{sorted(labels)[:5]}. Recode it, e.g. (y == 'cancer').astype(int).")
-    if len(labels) < 2:
-        raise ValueError(f"y_true contains a single class ({labels.pop()}); the metric needs "
-                         "patients with and without the condition")
-    if not np.isfinite(y_score).all():
-        raise ValueError("y_score contains NaN or infinite values; impute or drop those patients")
-    return y_true.astype(int), y_score

@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .._utils.validation import check_one_of
 from .metrics import _auc, _check_lengths
 
 __all__ = ["performance_by_training_share"]
@@ -74,8 +75,7 @@ def performance_by_training_share(X, y, groups, group: str, shares=(0.05, 0.2, 0
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}; expected one row per patient")
     labels = sorted(set(g))
-    if group not in labels:
-        raise ValueError(f"group must be one of {labels}; got {group!r}")
+    check_one_of("group", group, labels)
     if any(not 0 <= s <= 1 for s in shares):
         raise ValueError(f"shares must be fractions in [0, 1]; got {list(shares)}")
     rng = np.random.default_rng(seed)

@@ -12,24 +12,11 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils.targets import check_survival as _check_survival
 from .metrics import MetricCI, bootstrap_ci
 
 __all__ = ["c_index", "c_index_ci", "cox_score_z", "CoxScoreSelector", "kaplan_meier",
            "view_kaplan_meier"]
-
-
-def _check_survival(event, time, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    event, time = np.asarray(event), np.asarray(time, dtype=float)
-    if event.shape != time.shape or event.ndim != 1 or (n is not None and len(event) != n):
-        raise ValueError(f"event and time must be 1-D with one value per patient; got shapes "
-                         f"{event.shape}, {time.shape}" + (f" for {n} risk scores" if n else ""))
-    if not np.isin(event, [0, 1]).all():
-        raise ValueError("event must be True/False or 1/0 (1 = event observed, 0 = censored); "
-                         f"found values {sorted(set(np.unique(event).tolist()) - {0, 1})[:5]}")
-    if not np.isfinite(time).all() or (time < 0).any():
-        raise ValueError("time must be finite and >= 0 (follow-up time, e.g. in days); "
-                         "found NaN, inf or negative values")
-    return event.astype(bool), time
 
 
 def c_index(event, time, risk_score) -> float:

@@ -45,6 +45,8 @@ from typing import Any
 
 import numpy as np
 
+from .._utils.validation import check_one_of
+
 __all__ = ["ERROR_RATE_STANDARD", "ERROR_RATE_DUPLEX", "GENOME_EQUIVALENTS_PER_NG",
            "SHEDDING_TF_PER_ML", "variant_allele_fraction", "genome_equivalents",
            "simulate_alt_reads", "alt_read_threshold", "detection_probability",
@@ -386,8 +388,7 @@ def simulated_detection_rate(tumour_fraction: float, depth: int,
 
     Taught in lesson 21.
     """
-    if rule not in ("sum", "sites"):
-        raise ValueError(f"rule must be one of 'sum', 'sites'; got {rule!r}.")
+    check_one_of("rule", rule, ("sum", "sites"))
     reads = simulate_alt_reads(tumour_fraction, depth, error_rate, n_sites, n_samples,
                                overdispersion, random_state)
     if rule == "sites":
@@ -717,7 +718,7 @@ def detection_explorer_app(interactive: bool | None = None):
     >>> fig.data[0].name
     'sensitivity'
     """
-    from toolkit.viz.explorers import _app
+    from toolkit._utils.widgets import wire_app
 
     spec = {"depth": ("IntSlider", {"value": 5000, "min": 500, "max": 50000, "step": 500,
                                     "description": "unique depth"}),
@@ -725,4 +726,4 @@ def detection_explorer_app(interactive: bool | None = None):
                                                  "description": "log10 error rate"}),
             "n_sites": ("IntSlider", {"value": 16, "min": 1, "max": 64, "step": 1,
                                       "description": "tracked sites"})}
-    return _app(_explorer_figure, spec, interactive, "Detection explorer: depth, errors, sites")
+    return wire_app(_explorer_figure, spec, interactive, "Detection explorer: depth, errors, sites")

@@ -30,6 +30,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
+
 __all__ = ["Mention", "load_corpus", "load_lexicon", "parse_markup", "to_markup", "split_sentences",
            "find_variants", "find_terms", "find_mentions", "cue_status", "find_relations", "extract",
            "gold_tables", "precision_recall_f1", "match_table", "evaluate", "error_table", "view_scores",
@@ -279,8 +281,7 @@ def find_terms(text: str, terms: dict, kind: str) -> list[Mention]:
 
     Taught in lesson 24.
     """
-    if kind not in ("gene", "disease"):
-        raise ValueError(f"kind must be one of 'gene', 'disease'; got {kind!r}")
+    check_one_of("kind", kind, ("gene", "disease"))
     pairs = [(form, norm) for norm, syns in terms.items() for form in [norm, *syns]]
     exact = tuple(p for p in pairs if kind == "gene" or (p[0].isupper() and " " not in p[0]))
     loose = tuple(p for p in pairs if p not in exact)

@@ -9,7 +9,9 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 from threadpoolctl import threadpool_limits
 
-from ..evaluation.metrics import _auc, _check_binary, bootstrap_indices
+from .._utils.validation import check_one_of
+from .._utils.targets import auc_mann_whitney, check_binary
+from ..evaluation.metrics import bootstrap_indices
 from .early import EarlyFusion
 from .intermediate import IntermediateFusion
 from .late import LateFusion
@@ -48,9 +50,8 @@ def make_fusion_model(strategy: str, modalities: dict, random_state: int = 0,
     Taught in lesson 13.
     """
     if survival:
-        if strategy not in SURVIVAL_STRATEGIES + ("single",):
-            raise ValueError(f"strategy must be one of {SURVIVAL_STRATEGIES} for a survival "
-                             f"outcome; got {strategy!r}")
+        check_one_of("strategy", strategy, SURVIVAL_STRATEGIES + ("single",),
+                     hint="These are the strategies for a survival outcome.")
         return SurvivalFusion(modalities, "late" if strategy == "late" else "early")
     if strategy in ("single", "early"):
         return EarlyFusion(modalities)
@@ -160,7 +161,7 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
     if survival:
         score, name = (lambda i, p: harrell_c(y["event"][i], y["time"][i], p[i])), "c_index"
     else:
-        score, name = (lambda i, p: _auc(y[i], p[i])), "auc"
+        score, name = (lambda i, p: auc_mann_whitney(y[i], p[i])), "auc"
     table = _bootstrap_table(predictions, score, name, len(y), n_boot, ci, seed, groups)
     if return_predictions:
         oof = pd.DataFrame({f"{k[0]} ({k[2]})": v for k, v in predictions.items()}, index=X.index)
@@ -240,7 +241,7 @@ def _table(data, modalities, outcome):
     if isinstance(outcome, tuple):
         return X, survival_target(source[outcome[1]], source[outcome[0]]), modalities
     y = np.asarray(source[outcome] if names else outcome)
-    _check_binary(y, np.zeros(len(y)))
+    check_binary(y, np.zeros(len(y)))
     return X, y.astype(int), modalities
 
 

@@ -6,6 +6,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils.validation import check_one_of
 from ._blocks import allow_nan_tags, missing_mask, nan_standardise_fit, resolve_modalities
 
 __all__ = ["IntermediateFusion"]
@@ -91,8 +92,7 @@ class IntermediateFusion(ClassifierMixin, BaseEstimator):
 
         from ._torch_nets import ModalityFusionNet, single_thread
 
-        if self.fusion not in _FUSION:
-            raise ValueError(f"fusion must be one of {_FUSION}; got {self.fusion!r}")
+        check_one_of("fusion", self.fusion, _FUSION)
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=float)
         check_classification_targets(y)
         self.classes_, target = np.unique(y, return_inverse=True)

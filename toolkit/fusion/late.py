@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils.validation import check_one_of
 from ._blocks import allow_nan_tags, missing_mask, resolve_modalities
 
 __all__ = ["LateFusion"]
@@ -77,8 +78,7 @@ class LateFusion(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Fit one model per modality (and the stacker); returns self."""
-        if self.combine not in _COMBINE:
-            raise ValueError(f"combine must be one of {_COMBINE}; got {self.combine!r}")
+        check_one_of("combine", self.combine, _COMBINE)
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=float)
         check_classification_targets(y)
         self.classes_, counts = np.unique(y, return_counts=True)

@@ -8,6 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils.validation import check_one_of
 from ._blocks import (allow_nan_tags, fuse_blocks, missing_mask, nan_standardise_fit,
                       resolve_modalities)
 
@@ -34,9 +35,9 @@ def survival_target(event, time) -> np.ndarray:
 
     Taught in lesson 14.
     """
-    from ..evaluation.survival import _check_survival
+    from .._utils.targets import check_survival
 
-    event, time = _check_survival(event, time)
+    event, time = check_survival(event, time)
     out = np.empty(len(event), dtype=[("event", bool), ("time", float)])
     out["event"], out["time"] = event, time
     return out
@@ -88,8 +89,7 @@ class SurvivalFusion(BaseEstimator):
 
     def fit(self, X, y):
         """Fit the Cox model(s); ``y`` from `survival_target`. Returns self."""
-        if self.strategy not in _STRATEGIES:
-            raise ValueError(f"strategy must be one of {_STRATEGIES}; got {self.strategy!r}")
+        check_one_of("strategy", self.strategy, _STRATEGIES)
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=float)
         y = survival_target(y["event"], y["time"])
         self.blocks_ = resolve_modalities(self.modalities, X.shape[1],

@@ -17,27 +17,13 @@ from __future__ import annotations
 import inspect
 import json
 
+from .._utils.display import show_line
 from ..checkpoints import CORRECT, EMPTY, WRONG, Feedback
 from .messages import FORMAT_ONLY, names_used, run_case
 
 __all__ = ["Checker", "init_cell_source", "FORMAT_MARK"]
 
 FORMAT_MARK = "📝"
-
-
-def _display(line: str) -> None:
-    try:
-        from IPython import get_ipython
-
-        in_kernel = getattr(get_ipython(), "kernel", None) is not None
-    except ImportError:
-        in_kernel = False
-    if in_kernel:
-        from IPython.display import Markdown, display
-
-        display(Markdown(line))
-    else:
-        print(line)
 
 
 class Checker:
@@ -69,31 +55,32 @@ class Checker:
             raise ValueError(f"question must be one of {sorted(self.tests)}; got {question!r}")
         env = inspect.currentframe().f_back.f_globals if env is None else env
         cases = [c for suite in self.tests[question]["suites"] for c in suite["cases"]]
-        return self._verdict(question, cases, env)
+        return self.verdict(question, cases, env)
 
     @staticmethod
-    def _verdict(question: str, cases: list[dict], env: dict) -> Feedback:
+    def verdict(question: str, cases: list[dict], env: dict) -> Feedback:
+        """Show and return the verdict of these public cases on the namespace ``env``."""
         used = sorted(set().union(*(names_used(c["code"]) for c in cases)) if cases else set())
         blank = [n for n in used if env.get(n, None) is Ellipsis]
         if blank:
             names = " and ".join(", ".join(f"`{n}`" for n in blank).rsplit(", ", 1))
             verb = "is" if len(blank) == 1 else "are"
             line = f"{EMPTY} {question}: no answer yet: {names} {verb} still `...`; write your answer and run its cell."
-            _display(line)
+            show_line(line)
             return Feedback(False, line)
         failed = [message for ok, message in (run_case(c["code"], env) for c in cases) if not ok]
         if failed:
             line = f"{WRONG} {question}: {failed[0]}"
             if len(failed) > 1:
                 line += f" ({len(failed)} of {len(cases)} public checks failed; fix this one first.)"
-            _display(line)
+            show_line(line)
             return Feedback(False, line)
         if any("graded_later(" in c["code"] for c in cases):
             line = f"{FORMAT_MARK} {question}: {FORMAT_ONLY} (the public checks cannot tell the value without giving it away)."
-            _display(line)
+            show_line(line)
             return Feedback(False, line)
         line = f"{CORRECT} {question}: all {len(cases)} public test(s) passed."
-        _display(line)
+        show_line(line)
         return Feedback(True, line)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
+
 __all__ = ["to_contig_style", "complement", "check_ref", "ref_match_rates", "fix_alleles",
            "REF_STATUSES"]
 
@@ -45,8 +47,7 @@ def to_contig_style(chrom, style: str = "chr") -> np.ndarray:
 
     Taught in lesson 26.
     """
-    if style not in ("chr", "plain"):
-        raise ValueError(f"style must be one of ['chr', 'plain']; got {style!r}")
+    check_one_of("style", style, ("chr", "plain"))
     bare = [str(c)[3:] if str(c).lower().startswith("chr") else str(c) for c in np.ravel(chrom)]
     bare = ["M" if c in ("M", "MT") else c for c in bare]
     if style == "chr":

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .._utils.validation import check_one_of
+
 __all__ = ["load_basic_profile", "deidentify", "deidentify_dataset", "new_uid"]
 
 PROFILE_CSV = Path(__file__).parent / "data" / "ps315_basic_profile.csv"
@@ -268,8 +270,7 @@ def deidentify_dataset(ds, salt: str, dates: str = "shift", remove_private: bool
 
     Taught in lesson 08.
     """
-    if dates not in ("shift", "profile"):
-        raise ValueError(f"dates must be one of 'shift', 'profile'; got {dates!r}")
+    check_one_of("dates", dates, ("shift", "profile"))
     shift = _shift_for(str(ds.get("PatientID", "")), salt) if dates == "shift" else None
     ctx = _Context(salt, shift, remove_private, file)
     _burned_in(ds, ctx)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._utils.validation import check_one_of
 from .volume import Volume
 
 __all__ = ["DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
@@ -334,8 +335,7 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
-    if modality not in ("CT", "MR"):
-        raise ValueError(f"modality must be one of 'CT', 'MR'; got {modality!r}")
+    check_one_of("modality", modality, ("CT", "MR"))
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(random_state)

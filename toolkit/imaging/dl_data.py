@@ -16,6 +16,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from .._utils.validation import check_one_of
+
 __all__ = ["normalise_intensity", "split_patients", "Augment", "CohortSlices", "CohortPatches",
            "site_confounded_slices", "ImageArrays"]
 
@@ -223,8 +225,7 @@ class CohortSlices(_ArrayDataset):
     def __init__(self, cohort, target: str = "mutation", axis: int = 2, patients=None, n_slices: int = 1,
                  n_background: int = 0, crop: int | None = None, normalise: bool = True,
                  augment: Augment | None = None, seed: int = 0):
-        if axis not in (0, 1, 2):
-            raise ValueError(f"axis must be one of 0, 1, 2 (sagittal, coronal, axial); got {axis!r}.")
+        check_one_of("axis", axis, (0, 1, 2), hint="0 = sagittal, 1 = coronal, 2 = axial.")
         ids = _check_cohort(cohort, target, patients)
         rows = cohort.clinical.index.get_indexer(ids)
         rng = np.random.default_rng(seed)

@@ -9,12 +9,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .._utils.validation import check_one_of
+
 __all__ = ["SmallCNN", "UNet", "count_parameters"]
 
 
 def _layers(dims: int):
-    if dims not in (2, 3):
-        raise ValueError(f"dims must be one of 2, 3; got {dims!r}.")
+    check_one_of("dims", dims, (2, 3))
     return (nn.Conv2d, nn.BatchNorm2d, nn.MaxPool2d, nn.ConvTranspose2d) if dims == 2 else \
         (nn.Conv3d, nn.BatchNorm3d, nn.MaxPool3d, nn.ConvTranspose3d)
 

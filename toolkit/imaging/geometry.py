@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._utils.validation import check_one_of
 from .volume import Volume
 
 __all__ = ["resample", "to_canonical"]
@@ -54,8 +55,7 @@ def resample(volume: Volume, spacing_mm: float | tuple[float, float, float],
     new = np.broadcast_to(np.asarray(spacing_mm, dtype=float), (3,))
     if np.any(new <= 0) or not np.all(np.isfinite(new)):
         raise ValueError(f"spacing_mm must be positive numbers (mm); got {spacing_mm!r}")
-    if order not in range(6):
-        raise ValueError(f"order must be one of 0, 1, 2, 3, 4, 5; got {order!r}")
+    check_one_of("order", order, range(6))
     old = np.asarray(volume.spacing)
     ratio = new / old
     shape = tuple(int(np.floor((n - 1) / r + 1e-6)) + 1 for n, r in zip(volume.shape, ratio))

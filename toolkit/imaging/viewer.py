@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._utils.validation import check_one_of
+from .._utils.display import in_kernel
 from .volume import Volume
 
 __all__ = ["show_slices"]
@@ -15,15 +17,6 @@ _MASK_COLOURS = [[0.0, "rgba(0,0,0,0)"], [0.5, "rgba(0,0,0,0)"], [0.5, "rgba(255
 def _plane(array: np.ndarray, axis: int, index: int) -> np.ndarray:
     """The 2-D slice at ``index`` along ``axis``, transposed so that screen rows = the later axis."""
     return np.take(array, index, axis=axis).T
-
-
-def _in_kernel() -> bool:
-    """True inside a running Jupyter kernel (where widgets can work)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
 
 
 def _default_window(array: np.ndarray) -> tuple[float, float]:
@@ -94,8 +87,7 @@ def show_slices(volume: Volume, mask=None, axis: int = 2, center: float | None =
 
     Taught in lesson 07.
     """
-    if axis not in (0, 1, 2):
-        raise ValueError(f"axis must be one of 0, 1, 2; got {axis!r}")
+    check_one_of("axis", axis, (0, 1, 2))
     if mask is not None and np.shape(mask) != volume.shape:
         raise ValueError(f"mask must have the volume's shape {volume.shape}; got {np.shape(mask)}")
     if center is None or width is None:
@@ -106,7 +98,7 @@ def show_slices(volume: Volume, mask=None, axis: int = 2, center: float | None =
         mask = to_canonical(Volume(np.asarray(mask, dtype=np.uint8), volume.affine)).array
     volume = to_canonical(volume)
     if interactive is None:
-        interactive = _in_kernel()
+        interactive = in_kernel()
     if interactive:
         return _widget(volume, mask, axis, center, width)
     return _static(volume, mask, axis, center, width, max_frames)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._utils.validation import check_one_of
+
 __all__ = ["WINDOW_PRESETS", "window"]
 
 #: (center, width) in HU. Brain, lung, mediastinum and bone follow Radiopaedia's
@@ -57,8 +59,7 @@ def window(image, center: float | str | None = None, width: float | None = None)
     Taught in lesson 07.
     """
     if isinstance(center, str):
-        if center not in WINDOW_PRESETS:
-            raise ValueError(f"window preset must be one of {sorted(WINDOW_PRESETS)}; got {center!r}")
+        check_one_of("window preset", center, sorted(WINDOW_PRESETS))
         if width is not None:
             raise ValueError(f"give either a preset name or center and width; got {center!r} "
                              f"and width={width!r}")

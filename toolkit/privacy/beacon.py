@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
+
 __all__ = ["build_beacon", "beacon_attack", "attack_power", "DEFENCES"]
 
 DEFENCES = (None, "query_budget", "noise", "hide_rare")
@@ -121,10 +123,8 @@ def beacon_attack(beacon_genotypes, target_genotypes, reference_freqs, n_queries
 
     Taught in lesson 17.
     """
-    if defence not in DEFENCES:
-        raise ValueError(f"defence must be one of {list(DEFENCES)}; got {defence!r}")
-    if strategy not in ("random", "rarest"):
-        raise ValueError(f"strategy must be one of ['random', 'rarest']; got {strategy!r}")
+    check_one_of("defence", defence, DEFENCES)
+    check_one_of("strategy", strategy, ("random", "rarest"))
     ks = np.atleast_1d(np.asarray(n_queries, dtype=int))
     if ks.ndim != 1 or ks.size == 0 or ks.min() < 1:
         raise ValueError(f"n_queries must be at least 1; got {n_queries}")

@@ -11,6 +11,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
+
 __all__ = ["split_sites", "fedavg", "train_logistic", "predict_proba", "compare_federated"]
 
 SPLITS = ("iid", "non_iid")
@@ -169,8 +171,7 @@ def split_sites(X, y, n_sites: int = 3, split: str = "iid", alpha: float = 0.3,
         if labels.shape != y.shape:
             raise ValueError(f"expected one site label per patient ({len(y)}); found {labels.shape}")
         return [(X[labels == s], y[labels == s]) for s in np.unique(labels)]
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {list(SPLITS)} or an array of site labels; got {split!r}")
+    check_one_of("split", split, SPLITS, hint="Or pass an array of site labels, one per patient.")
     rng = np.random.default_rng(random_state)
     if split == "iid":
         site_of = rng.permutation(np.arange(len(y)) % n_sites)

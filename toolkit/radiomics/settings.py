@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .._utils.validation import check_one_of
+
 __all__ = ["Settings", "preset", "PRESETS", "AGGREGATIONS"]
 
 #: Reference-table aggregation label -> suffix of the feature name in `extract`'s output.
@@ -161,6 +163,5 @@ def preset(name: str, **changes) -> Settings:
 
     Taught in lesson 11.
     """
-    if name not in PRESETS:
-        raise ValueError(f"preset must be one of {sorted(PRESETS)}; got {name!r}")
+    check_one_of("preset", name, PRESETS)
     return replace(PRESETS[name], **changes)

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
+from .._utils.validation import check_one_of
+
 __all__ = ["make_lesion", "perturb", "icc", "feature_icc"]
 
 
@@ -131,8 +133,7 @@ def icc(ratings, kind: str = "2,1") -> float:
     Taught in lesson 11.
     """
     x = np.asarray(ratings, float)
-    if kind not in ("3,1", "2,1"):
-        raise ValueError(f"kind must be one of ('3,1', '2,1'); got {kind!r}")
+    check_one_of("kind", kind, ("3,1", "2,1"))
     if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
         raise ValueError(f"ratings must have shape (n_subjects >= 2, k >= 2); got {x.shape}")
     if not np.isfinite(x).all():

@@ -4,7 +4,7 @@ Each ``*_app`` follows one pattern, so a reader can follow all of them:
 
 1. a *spec* of controls (slider or drop-down, with its starting value);
 2. a pure ``build(**values) -> (figure, summary_html)`` that draws one state;
-3. `_app`, which wires the two together with ipywidgets (interactive), or returns the figure
+3. `toolkit._utils.widgets.wire_app`, which wires the two together with ipywidgets (interactive), or returns the figure
    for the starting values (static fallback, also fine in rendered HTML).
 
 All data are SYNTHETIC and seeded, so the same control values always show the same numbers.
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import functools
 import html
-import importlib.util
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from .._utils.widgets import wire_app
 
 __all__ = ["test_characteristics_app", "dicom_viewer_app", "risk_communicator_app",
            "fusion_explorer_app", "bias_explorer_app"]
@@ -28,66 +28,6 @@ ANCESTRIES = ("CEU", "CHB", "YRI")
 
 
 # ---------------------------------------------------------------- shared wiring
-def _in_kernel() -> bool:
-    """True inside a running Jupyter kernel (where widgets can work)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
-def _widgets_available() -> bool:
-    """ipywidgets and anywidget (which plotly's FigureWidget needs) are both installed."""
-    return all(importlib.util.find_spec(m) is not None for m in ("ipywidgets", "anywidget"))
-
-
-def _widget(kind: str, **kwargs):
-    import ipywidgets as w
-
-    style = {"description_width": "initial"}
-    layout = w.Layout(width="auto" if kind == "Checkbox" else "340px")
-    return getattr(w, kind)(style=style, layout=layout, **kwargs)
-
-
-def _app(build, spec: dict, interactive: bool | None, title: str):
-    """Wire controls from ``spec`` ({name: (widget kind, kwargs)}) to ``build``.
-
-    Returns an ``ipywidgets.VBox`` (controls, summary, figure) with attributes ``controls``
-    (dict of widgets), ``summary`` (HTML widget) and ``figure`` (plotly FigureWidget), or,
-    when not interactive, the plain plotly figure for the starting values.
-    """
-    values = {name: kwargs["value"] for name, (_, kwargs) in spec.items()}
-    fig, summary = build(**values)
-    fig.update_layout(title=title)
-    if interactive is None:
-        interactive = _in_kernel() and _widgets_available()
-    if not interactive:
-        text = re.sub(r"<[^>]+>", " ", summary)
-        return fig.add_annotation(text=" ".join(text.split())[:160], showarrow=False,
-                                  xref="paper", yref="paper", x=0, y=-0.18, xanchor="left")
-    import ipywidgets as w
-    import plotly.graph_objects as go
-
-    controls = {name: _widget(kind, **kwargs) for name, (kind, kwargs) in spec.items()}
-    figure, text = go.FigureWidget(fig), w.HTML(summary)
-
-    def redraw(*_):
-        new, html_text = build(**{name: c.value for name, c in controls.items()})
-        with figure.batch_update():
-            for old, trace in zip(figure.data, new.data):
-                old.update({k: v for k, v in trace.to_plotly_json().items() if k != "type"})
-            figure.layout.update(annotations=new.layout.annotations, shapes=new.layout.shapes)
-        text.value = html_text
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    box = w.VBox([w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap")),
-                  text, figure])
-    box.controls, box.summary, box.figure = controls, text, figure
-    return box
-
-
 def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
@@ -171,7 +111,7 @@ def test_characteristics_app(interactive: bool | None = None, seed: int = 0):
             "prevalence": ("FloatLogSlider", dict(value=0.01, base=10, min=-3, max=np.log10(0.5),
                                                   step=0.05, description="prevalence",
                                                   readout_format=".3f"))}
-    return _app(build, spec, interactive, "Test characteristics: prevalence changes PPV")
+    return wire_app(build, spec, interactive, "Test characteristics: prevalence changes PPV")
 
 
 # ---------------------------------------------------------------- 2. DICOM viewer
@@ -274,7 +214,7 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
                                         description="window")),
             "header": ("Dropdown", dict(value="original", options=list(headers),
                                         description="header"))}
-    return _app(build, spec, interactive, "DICOM viewer and de-identification")
+    return wire_app(build, spec, interactive, "DICOM viewer and de-identification")
 
 
 def _read_and_deidentify(series, salt: str, seed: int):
@@ -391,7 +331,7 @@ def risk_communicator_app(interactive: bool | None = None):
             "baseline_pct": ("FloatSlider", dict(value=10.0, min=1.0, max=40.0, step=1.0,
                                                  description="average lifetime risk (%)")),
             "decile": ("IntSlider", dict(value=10, min=1, max=10, description="patient's decile"))}
-    return _app(build, spec, interactive, "Risk communicator: absolute vs relative risk")
+    return wire_app(build, spec, interactive, "Risk communicator: absolute vs relative risk")
 
 
 # ---------------------------------------------------------------- 4. fusion explorer
@@ -496,7 +436,7 @@ def fusion_explorer_app(interactive: bool | None = None, seed: int = 0):
             "clinical": ("Checkbox", dict(value=False, description="clinical")),
             "patient": ("IntSlider", dict(value=0, min=0, max=len(X) // 2 - 1,
                                           description="held-out patient"))}
-    return _app(build, spec, interactive, "Fusion explorer: which modalities help?")
+    return wire_app(build, spec, interactive, "Fusion explorer: which modalities help?")
 
 
 # ---------------------------------------------------------------- 5. bias explorer
@@ -594,4 +534,4 @@ def bias_explorer_app(interactive: bool | None = None, seed: int = 0):
 
     spec = {"ceu_share": ("FloatSlider", dict(value=0.8, min=0.1, max=0.9, step=0.1,
                                               description="CEU share of training set"))}
-    return _app(build, spec, interactive, "Bias explorer: who was the model trained on?")
+    return wire_app(build, spec, interactive, "Bias explorer: who was the model trained on?")

@@ -12,7 +12,8 @@ import functools
 
 import numpy as np
 
-from .explorers import _app, _pct
+from .._utils.widgets import wire_app
+from .explorers import _pct
 
 __all__ = ["harmonisation_explorer_app"]
 
@@ -113,4 +114,4 @@ def harmonisation_explorer_app(interactive: bool | None = None, seed: int = 0):
                                                 description="scanner effect strength")),
             "rate_c": ("FloatSlider", dict(value=0.55, min=0.25, max=0.85, step=0.15,
                                            description="mutation rate at site C"))}
-    return _app(build, spec, interactive, "Harmonisation explorer (synthetic three hospitals)")
+    return wire_app(build, spec, interactive, "Harmonisation explorer (synthetic three hospitals)")
