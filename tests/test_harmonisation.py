@@ -232,6 +232,8 @@ def test_harmonisation_removes_the_site_fingerprint_and_keeps_the_biology(hospit
     assert (abs(inside_auc["auc"] - none_auc["auc"]) < 0.05).all()
     with pytest.raises(ValueError, match="harmonise must be one of"):
         cv_predict(X, y, site, "everywhere")
+    with pytest.raises(ValueError, match=r"\['site_Z'\] have fewer"):
+        site_prediction_accuracy(X[:101], np.r_[site[:100], ["site_Z"]])
 
 
 def test_auc_by_site_by_hand():
@@ -268,3 +270,11 @@ def test_harmonisation_explorer_static_and_update():
     assert app.figure.data[0].y[0] == pytest.approx(none.value)
     assert none.lower < lesson["chance"] < none.upper  # no scanner effect: no fingerprint
     assert abs(lesson["inside"]["gap"]) < abs(lesson["true_gap"])  # ComBat shrinks real biology
+
+
+def test_combat_shrinkage_converges_when_a_site_shift_is_exactly_zero():
+    from toolkit.harmonisation.combat import _shrink
+
+    z = np.array([[1.0, -2.0], [-1.0, 2.0], [0.5, 0.0], [-0.5, 0.0]])  # column means exactly 0
+    g, d = _shrink(z, z.mean(axis=0), z.var(axis=0, ddof=1), 0.0, 0.5, 3.0, 2.0)
+    assert np.isfinite(g).all() and np.isfinite(d).all()

@@ -5,6 +5,7 @@ SYNTHETIC data is labelled as such wherever it appears.
 from .population import make_population
 from .variants import make_variant_table
 from .cohort import make_radiogenomic_cohort, load_radiogenomic_cohort
+from .hospitals import make_three_hospitals
 from .applied import (make_neuro_cohort, make_cardio_cohort, atrophy_mask, NEURO_MODEL,
                       CARDIO_MODEL)
 from .registry import list_datasets, card
@@ -32,3 +33,4 @@ __all__ += ["load_clinvar_missense", "load_alphamissense_brca1"]
 __all__ += ["make_neuro_cohort", "make_cardio_cohort", "atrophy_mask", "NEURO_MODEL",
             "CARDIO_MODEL"]
 __all__ += ["load_pseudo_phi_mr", "load_lgg_radiogenomics"]
+__all__ += ["make_three_hospitals"]

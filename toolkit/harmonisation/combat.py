@@ -46,18 +46,22 @@ def _check(X, site) -> tuple[np.ndarray, np.ndarray]:
     return X, site
 
 
-def _shrink(z: np.ndarray, g_hat, d_hat, g_bar, t2, a, b, tol: float = 1e-4):
+def _shrink(z: np.ndarray, g_hat, d_hat, g_bar, t2, a, b, tol: float = 1e-4,
+            max_iter: int = 1000):
     """Empirical-Bayes posterior site shift and scale for one site (iterate to convergence)."""
     n = z.shape[0]
     g_old, d_old = g_hat.copy(), d_hat.copy()
-    while True:
+    for _ in range(max_iter):
         g_new = (t2 * n * g_hat + d_old * g_bar) / (t2 * n + d_old)
         d_new = (0.5 * ((z - g_new) ** 2).sum(axis=0) + b) / (n / 2.0 + a - 1.0)
-        change = max(np.max(np.abs(g_new - g_old) / np.abs(g_old)),
-                     np.max(np.abs(d_new - d_old) / d_old))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a shift of exactly 0 stays 0
+            change = np.nanmax(np.r_[np.abs(g_new - g_old) / np.abs(g_old),
+                                     np.abs(d_new - d_old) / d_old, 0.0])
         g_old, d_old = g_new, d_new
         if change <= tol:
             return g_new, d_new
+    raise RuntimeError(f"ComBat's empirical-Bayes estimates did not converge in {max_iter} "
+                       "iterations; try empirical_bayes=False")
 
 
 def _inverse_gamma_prior(d_hat: np.ndarray) -> tuple[float, float]:

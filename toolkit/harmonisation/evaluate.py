@@ -61,7 +61,7 @@ def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
     Raises
     ------
     ValueError
-        Unknown ``harmonise``.
+        Unknown ``harmonise``, or a class of ``y`` with fewer rows than ``n_splits``.
 
     Examples
     --------
@@ -78,8 +78,12 @@ def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
     if harmonise not in HARMONISE_OPTIONS:
         raise ValueError(f"harmonise must be one of {list(HARMONISE_OPTIONS)}; got {harmonise!r}")
     X, y, site = np.asarray(X, dtype=float), np.asarray(y), np.asarray(site)
+    classes, counts = np.unique(y, return_counts=True)
+    if counts.min() < n_splits:
+        rare = classes[counts < n_splits].tolist()
+        raise ValueError(f"every class of y needs at least n_splits={n_splits} rows so that each "
+                         f"training fold sees it; {rare} have fewer. Drop or merge them.")
     X = _harmonise_all(X, y, site, harmonise)
-    classes = np.unique(y)
     out = np.zeros((len(y), len(classes)))
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     for train, test in folds.split(X, y):
