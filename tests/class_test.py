@@ -5,13 +5,14 @@
 Needs jupyterhub (``pip install -e ".[hub]"``) and configurable-http-proxy from npm (``make
 class-test`` installs both; the proxy into build/hub-node/). Steps, all through HTTP on 127.0.0.1:
 
-1. build the exercise's student notebook (``python -m toolkit.grading build``) and a course folder
-   (lesson 00 + that notebook) that the hub copies into every new home (deploy/hub/loopback_config.py);
-2. start the hub; every learner, concurrently: logs in through the login form, asks for an API
-   token, spawns a server, opens a kernel over the Jupyter REST and websocket APIs, runs lesson 00
-   with each checkpoint answered correctly (every checkpoint must say ✅), then runs the exercise
-   (even-numbered learners the worked solution, odd-numbered the blank notebook) and saves it to
-   ``submissions/``;
+1. start the hub with a course folder (lesson 00) that it copies into every new home
+   (deploy/hub/loopback_config.py), and meanwhile build the exercise (``python -m toolkit.grading
+   build``: student and autograder notebooks);
+2. every learner, concurrently: logs in through the login form, asks for an API token, spawns a
+   server, opens a kernel over the Jupyter REST and websocket APIs, runs lesson 00 with each
+   checkpoint answered correctly (every checkpoint must say ✅); then receives the exercise (the
+   student notebook, uploaded through the contents API), runs it (even-numbered learners with the
+   worked solution filled in, odd-numbered blank) and saves it to ``submissions/``;
 3. the instructor collects the submissions from the homes and grades them with the batch grader
    (``python -m toolkit.grading grade ... --format canvas``): solved ones must get full marks, blank
    ones zero.
@@ -211,14 +212,16 @@ class Learner:
                     errors.append(f"cell {index}: {content.get('ename')}: {content.get('evalue')}")
         return outputs
 
-    async def save(self, path: str, nb) -> None:
-        user = f"/user/{self.name}"
-        await self.request(f"{user}/api/contents/submissions", "PUT", body={"type": "directory"})
-        await self.request(f"{user}/api/contents/{path}", "PUT",
+    async def put(self, path: str, nb) -> None:
+        await self.request(f"/user/{self.name}/api/contents/{path}", "PUT",
                            body={"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(nb))})
 
-    async def attend(self, lesson, exercise_nb, start: float) -> dict:
-        """Log in, spawn, run lesson 00 and the exercise, save the submission."""
+    async def save(self, path: str, nb) -> None:
+        await self.request(f"/user/{self.name}/api/contents/submissions", "PUT", body={"type": "directory"})
+        await self.put(path, nb)
+
+    async def attend(self, lesson, handout: asyncio.Task, start: float) -> dict:
+        """Log in, spawn, run lesson 00; receive, run and save the exercise."""
         r = self.result
         try:
             await self.log_in()
@@ -237,6 +240,9 @@ class Learner:
             if r["lesson_feedback_ok"] != len(checkpoints):
                 r["lesson_feedback_not_ok"].append(
                     f"{r['lesson_feedback_ok']} ✅ for {len(checkpoints)} checkpoints")
+            student_nb, solved_nb = await handout        # the exercise, once built
+            await self.put(f"{self.exercise}.ipynb", student_nb)
+            exercise_nb = _copy(solved_nb if self.solved else student_nb)
             ex_run = await self.run_notebook(f"{self.exercise}.ipynb", exercise_nb)
             r["exercise_errors"] = len(ex_run["errors"])
             await self.save(f"submissions/{self.exercise}.ipynb", exercise_nb)
@@ -256,16 +262,35 @@ def _texts(cell) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- the class
-def prepare(work: Path, exercise: str, exercises: Path) -> tuple[Path, Path]:
-    """Build the exercise and the course folder the hub copies into each home."""
+def _copy(nb):
+    return nbformat.from_dict(json.loads(json.dumps(nb)))
+
+
+def start_build(work: Path, exercise: str, exercises: Path) -> tuple[subprocess.Popen, Path]:
+    """Start building the exercise (student + autograder notebooks) in the background."""
     dist = work / "dist"
-    subprocess.run([sys.executable, "-m", "toolkit.grading", "build", exercise, "--exercises", str(exercises),
-                    "--dist", str(dist)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    build = subprocess.Popen([sys.executable, "-m", "toolkit.grading", "build", exercise, "--exercises",
+                              str(exercises), "--dist", str(dist)], cwd=ROOT,
+                             stdout=open(work / "build.log", "w"), stderr=subprocess.STDOUT)
+    return build, dist
+
+
+async def exercise_handout(build: subprocess.Popen, dist: Path, exercise: str, work: Path):
+    """Wait for the build; return the student notebook and the worked solution."""
+    while build.poll() is None:
+        await asyncio.sleep(0.5)
+    if build.returncode != 0:
+        raise RuntimeError(f"building {exercise} failed; see {work / 'build.log'}")
+    return (nbformat.read(dist / exercise / "student" / f"{exercise}.ipynb", as_version=4),
+            nbformat.read(dist / exercise / "autograder" / f"{exercise}.ipynb", as_version=4))
+
+
+def make_course(work: Path) -> Path:
+    """The folder the hub copies into each new home: lesson 00."""
     course = work / "course"
     course.mkdir(parents=True, exist_ok=True)
     shutil.copy2(LESSON, course / LESSON.name)
-    shutil.copy2(dist / exercise / "student" / f"{exercise}.ipynb", course / f"{exercise}.ipynb")
-    return dist, course
+    return course
 
 
 def start_hub(work: Path, course: Path, chp: str) -> tuple[subprocess.Popen, dict]:
@@ -297,17 +322,17 @@ async def wait_for_hub(base: str, hub: subprocess.Popen, work: Path, timeout_s: 
     raise RuntimeError(f"the hub did not answer in {timeout_s:.0f} s; see {work / 'hub.log'}")
 
 
-async def run_class(n: int, base: str, password: str, exercise: str, dist: Path) -> list[dict]:
+async def run_class(n: int, base: str, password: str, exercise: str, build: subprocess.Popen,
+                    dist: Path, work: Path) -> list[dict]:
     lesson = nbformat.read(LESSON, as_version=4)
     fill_solutions(lesson)
-    solved = nbformat.read(dist / exercise / "autograder" / f"{exercise}.ipynb", as_version=4)
-    blank = nbformat.read(dist / exercise / "student" / f"{exercise}.ipynb", as_version=4)
+    handout = asyncio.ensure_future(exercise_handout(build, dist, exercise, work))
     start = time.perf_counter()
     learners = [Learner(f"student{i:02d}", base, password, exercise, solved=i % 2 == 0) for i in range(n)]
-    return await asyncio.gather(*(
-        learner.attend(nbformat.from_dict(json.loads(json.dumps(lesson))),
-                       nbformat.from_dict(json.loads(json.dumps(solved if learner.solved else blank))), start)
-        for learner in learners))
+    try:
+        return await asyncio.gather(*(learner.attend(_copy(lesson), handout, start) for learner in learners))
+    finally:
+        handout.cancel()
 
 
 def collect_and_grade(work: Path, dist: Path, exercise: str, results: list[dict]) -> dict:
@@ -372,18 +397,21 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    dist, course = prepare(work, args.exercise, Path(args.exercises))
-    hub, env = start_hub(work, course, args.chp)
+    build, dist = start_build(work, args.exercise, Path(args.exercises))
+    hub, env = start_hub(work, make_course(work), args.chp)
     base = f"http://127.0.0.1:{env['CLASSTEST_PORT']}"
     sampler = MemorySampler(hub.pid)
     try:
         asyncio.run(wait_for_hub(base, hub, work))
         sampler.start()
         start = time.perf_counter()
-        results = asyncio.run(run_class(args.students, base, env["CLASSTEST_PASSWORD"], args.exercise, dist))
+        results = asyncio.run(run_class(args.students, base, env["CLASSTEST_PASSWORD"], args.exercise,
+                                        build, dist, work))
         wall = time.perf_counter() - start
     finally:
         sampler.stop.set()
+        if build.poll() is None:
+            build.kill()
         os.killpg(hub.pid, signal.SIGTERM)   # the hub stops the servers it spawned (cleanup_servers)
         try:
             hub.wait(timeout=60)
