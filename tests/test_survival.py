@@ -21,6 +21,24 @@ def test_c_index_by_hand_and_vs_lifelines():
     assert c_index(EVENT, TIME, RISK) == pytest.approx(concordance_index(TIME, -RISK, EVENT))
 
 
+def test_c_index_matches_scikit_survival_with_ties_and_duplicates():
+    from sksurv.metrics import concordance_index_censored
+
+    rng = np.random.default_rng(0)
+    t, e, r = np.round(rng.exponential(10, 200)), rng.random(200) < 0.6, np.round(rng.normal(size=200), 1)
+    for rows in (np.arange(200), rng.integers(0, 200, 200)):  # as given, and a bootstrap resample
+        expected = concordance_index_censored(e[rows], t[rows], r[rows])[0]
+        assert c_index(e[rows], t[rows], r[rows]) == pytest.approx(expected, abs=1e-12)
+
+
+def test_c_index_blocks_give_the_same_answer_beyond_one_block():
+    from sksurv.metrics import concordance_index_censored
+
+    rng = np.random.default_rng(1)
+    t, e, r = rng.exponential(10, 2500), rng.random(2500) < 0.5, rng.normal(size=2500)
+    assert c_index(e, t, r) == pytest.approx(concordance_index_censored(e, t, r)[0], abs=1e-12)
+
+
 def test_c_index_ci():
     r = c_index_ci(EVENT, TIME, RISK, n_boot=300, random_state=1)
     assert r.value == pytest.approx(c_index(EVENT, TIME, RISK))

@@ -12,10 +12,11 @@ from threadpoolctl import threadpool_limits
 from .._utils.validation import check_one_of
 from .._utils.targets import auc_mann_whitney, check_binary
 from ..evaluation.metrics import bootstrap_indices
+from ..evaluation.survival import c_index
 from .early import EarlyFusion
 from .intermediate import IntermediateFusion
 from .late import LateFusion
-from .survival import SurvivalFusion, harrell_c, survival_target
+from .survival import SurvivalFusion, survival_target
 
 __all__ = ["STRATEGIES", "SURVIVAL_STRATEGIES", "compare_models", "make_fusion_model",
            "view_comparison"]
@@ -159,7 +160,10 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
             predictions[("+".join(subset), len(subset), strategy)] = (pred if survival
                                                                       else pred[:, 1])
     if survival:
-        score, name = (lambda i, p: harrell_c(y["event"][i], y["time"][i], p[i])), "c_index"
+        def score(i, p):  # NaN (skipped by the bootstrap) when a resample has no event
+            event = y["event"][i]
+            return c_index(event, y["time"][i], p[i]) if event.any() else float("nan")
+        name = "c_index"
     else:
         score, name = (lambda i, p: auc_mann_whitney(y[i], p[i])), "auc"
     table = _bootstrap_table(predictions, score, name, len(y), n_boot, ci, seed, groups)

@@ -12,7 +12,7 @@ from .._utils.validation import check_one_of
 from ._blocks import (allow_nan_tags, fuse_blocks, missing_mask, nan_standardise_fit,
                       resolve_modalities)
 
-__all__ = ["SurvivalFusion", "survival_target", "harrell_c"]
+__all__ = ["SurvivalFusion", "survival_target"]
 _STRATEGIES = ("early", "late")
 
 
@@ -126,8 +126,10 @@ class SurvivalFusion(BaseEstimator):
         return total / np.maximum(count, 1)
 
     def score(self, X, y) -> float:
-        """Harrell's c-index of ``predict(X)`` against ``y``."""
-        return harrell_c(y["event"], y["time"], self.predict(X))
+        """Harrell's c-index (`toolkit.evaluation.c_index`) of ``predict(X)`` against ``y``."""
+        from ..evaluation.survival import c_index
+
+        return c_index(y["event"], y["time"], self.predict(X))
 
     def _cox(self):
         from sksurv.linear_model import CoxPHSurvivalAnalysis
@@ -136,39 +138,3 @@ class SurvivalFusion(BaseEstimator):
 
     def __sklearn_tags__(self):
         return allow_nan_tags(super().__sklearn_tags__())
-
-
-def harrell_c(event, time, risk_score) -> float:
-    """Harrell's c-index, vectorised (pairwise) for fast bootstrapping of small cohorts.
-
-    Same definition as `toolkit.evaluation.c_index` (scikit-survival): a pair is comparable
-    when the earlier time is an event (or times tie and only the first has the event); tied
-    risks count one half. Memory grows as n_samples squared.
-
-    Parameters
-    ----------
-    event : array of bool or 0/1 (1 = event observed)
-    time : array of float (any unit)
-    risk_score : array of float (higher = event expected sooner)
-
-    Returns
-    -------
-    float
-        NaN if no pair is comparable (e.g. nobody had the event).
-
-    Examples
-    --------
-    >>> harrell_c([1, 1, 0], [2.0, 5.0, 6.0], [0.9, 0.5, 0.1])
-    1.0
-
-    Taught in lesson 14.
-    """
-    event, time = np.asarray(event, bool), np.asarray(time, float)
-    risk = np.asarray(risk_score, float)
-    comparable = event[:, None] & ((time[:, None] < time[None, :])
-                                   | ((time[:, None] == time[None, :]) & ~event[None, :]))
-    n = comparable.sum()
-    if n == 0:
-        return float("nan")
-    diff = risk[:, None] - risk[None, :]
-    return float(((diff > 0) + 0.5 * (diff == 0))[comparable].sum() / n)
