@@ -14,6 +14,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from .metrics import dice
+
 __all__ = ["pick_device", "train_classifier", "predict_proba", "train_segmenter", "predict_masks",
            "segment_volume", "soft_dice_loss"]
 
@@ -190,11 +192,10 @@ def _bce_dice(logits, target):
 
 
 def _mean_dice(model, data, device) -> float:
+    """Mean per-item `toolkit.imaging.metrics.dice` of the 0.5-thresholded predictions."""
     p, y = _outputs(model, data, device)
-    a, b = p > 0.5, y > 0.5
-    dims = tuple(range(1, a.ndim))
-    inter, total = (a & b).sum(dims), a.sum(dims) + b.sum(dims)
-    return float(np.mean(np.where(total == 0, 1.0, 2 * inter / np.maximum(total, 1))))
+    flat = [(a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1])) for a, b in zip(p > 0.5, y > 0.5)]
+    return float(np.mean([dice(a, b) for a, b in flat]))  # Dice ignores shape: items flattened to 2-D
 
 
 def train_segmenter(model: nn.Module, train_data, val_data=None, epochs: int = 10, batch_size: int = 16,
