@@ -25,10 +25,28 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 MAX_TABLE_ROWS = 60
 
 
+def _decode(value: Any) -> Any:
+    """plotly >= 6 stores arrays as {"dtype", "bdata"(base64)[, "shape"]}: back to a list."""
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+        import base64
+
+        import numpy as np
+
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        if shape:
+            array = array.reshape([int(n) for n in str(shape).split(",")])
+        return array.tolist()
+    return value
+
+
 def _as_dict(fig: Any) -> dict:
-    if isinstance(fig, dict):
-        return fig
-    return fig.to_plotly_json()
+    """The figure as a dictionary, with the data arrays of its traces decoded to lists."""
+    import json
+
+    spec = fig if isinstance(fig, dict) else json.loads(fig.to_json())
+    data = [{k: _decode(v) for k, v in trace.items()} for trace in spec.get("data", []) or []]
+    return {**spec, "data": data}
 
 
 def _text(value: Any) -> str:
@@ -183,7 +201,7 @@ def accessible_html(fig: Any, div_id: str | None = None) -> str:
     if table is not None:
         details = ("<details><summary>Data table for this figure</summary>"
                    + table.to_html(border=0, classes="figure-table") + "</details>")
-    return (f'<figure class="toolkit-figure" role="group" aria-describedby="{div_id}-alt">'
+    return (f'<figure class="toolkit-figure" aria-describedby="{div_id}-alt">'
             f'{plot}'
             f'<figcaption id="{div_id}-alt">{alt}</figcaption>{details}</figure>')
 
