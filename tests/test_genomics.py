@@ -151,6 +151,19 @@ def test_counts_frequencies_call_rate():
         call_rate(g, axis="rows")
 
 
+def test_count_methods_hand_checked():
+    # variant 1: 0/0, 0/1, 1/1, ./. ; variant 2: 1/0, 0/., 2/1 (allele 2: non-REF, not "ALT" 1)
+    g = _geno([[[0, 0], [0, 1], [1, 1], [-1, -1]], [[1, 0], [0, -1], [2, 1], [0, 0]]])
+    assert g.count_alleles().tolist() == [[3, 3], [4, 3]]
+    assert g.count_called().tolist() == [3, 3] and g.count_missing().tolist() == [1, 1]
+    assert g.count_hom_ref().tolist() == [1, 1] and g.count_het().tolist() == [1, 2]
+    assert g.count_hom_alt().tolist() == [1, 0]
+    assert g.count_called(axis="samples").tolist() == [2, 1, 2, 1]
+    assert g.count_het(axis="samples").tolist() == [1, 1, 1, 0]
+    with pytest.raises(ValueError, match="axis must be one of"):
+        g.count_missing(axis="people")
+
+
 def test_functions_accept_plain_arrays():
     assert allele_frequencies(np.array([[[0, 1], [1, 1]]])).tolist() == [0.75]
     with pytest.raises(ValueError, match="expected Genotypes or an array of shape"):

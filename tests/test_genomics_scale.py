@@ -89,6 +89,21 @@ def test_frequencies_counts_call_rates_equal_in_memory_exactly(pair):
         call_rate(cg, axis="people")
 
 
+def test_count_methods_are_shared_and_equal(pair):
+    """Both classes answer the same count methods with the same numbers (stats relies on it)."""
+    g, cg = pair
+    np.testing.assert_array_equal(cg.count_alleles(), g.count_alleles())
+    for name in ("count_called", "count_missing", "count_hom_ref", "count_het", "count_hom_alt"):
+        for axis in ("variants", "samples"):
+            mine, ref = getattr(cg, name)(axis=axis), getattr(g, name)(axis=axis)
+            np.testing.assert_array_equal(mine, ref, err_msg=f"{name}, axis={axis}")
+    assert g.count_called()[5] == 0 and cg.count_alleles()[5].tolist() == [0, 0]
+    assert (g.count_hom_ref() + g.count_het() + g.count_hom_alt() + g.count_missing()
+            == g.n_samples).all()
+    with pytest.raises(ValueError, match=r"axis must be one of \['variants', 'samples'\]; got 'people'"):
+        cg.count_het(axis="people")
+
+
 @pytest.mark.parametrize("midp", [False, True])
 def test_hwe_exact_equals_in_memory(pair, midp):
     g, cg = pair

@@ -1,25 +1,20 @@
-"""The statistics of `stats` and `structure`, computed a chunk at a time with Dask.
+"""Chunk-at-a-time engines behind `ChunkedGenotypes`: genotype counts and PCA, with Dask.
 
-Each function takes a `ChunkedGenotypes` (see `open_zarr`) and returns the same pandas
-objects as its in-memory namesake. Work is split into one task per stored chunk of the
-genotype matrix and runs on whatever Dask scheduler is active: the local threads by
-default, or a ``distributed.Client`` when one exists. You normally call the public
-functions (``toolkit.genomics.allele_frequencies(cg)``...), which send a
-`ChunkedGenotypes` here.
+`ChunkedGenotypes`' count methods (``count_alleles``, ``count_het``...) call the count
+engines here, so the statistics of `stats` (``allele_frequencies``, ``hwe_exact``...) work on
+a store unchanged; `structure.pca` sends a `ChunkedGenotypes` to the streamed `pca` here.
+Work is split into one task per stored chunk of the genotype matrix and runs on whatever
+Dask scheduler is active: the local threads by default, or a ``distributed.Client`` when
+one exists. This module imports nothing from the rest of `toolkit.genomics`.
 """
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from .zarr_store import ChunkedGenotypes
+__all__ = ["variant_counts", "variant_counts_array", "sample_counts_array", "pca"]
 
-__all__ = ["variant_counts", "call_rate", "genotype_counts", "allele_frequencies",
-           "minor_allele_frequencies", "hwe_exact", "filter_variants", "pca"]
-
-_COUNT_COLUMNS = ["called_alleles", "alt_alleles", "hom_ref", "het", "hom_alt", "missing"]
+COUNT_COLUMNS = ["called_alleles", "alt_alleles", "hom_ref", "het", "hom_alt", "missing"]
 
 
 def _block_counts(block: np.ndarray) -> np.ndarray:
@@ -44,14 +39,32 @@ def _block_counts(block: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=1)[:, None, :]
 
 
-def _counts_array(cg: ChunkedGenotypes):
-    """Lazy (n_variants, 6) int64 array of the `_COUNT_COLUMNS`, one task per chunk."""
-    gt = cg.gt
-    chunks = (gt.chunks[0], (1,) * len(gt.chunks[1]), (len(_COUNT_COLUMNS),))
+def variant_counts_array(gt):
+    """Lazy (n_variants, 6) int64 array of the `COUNT_COLUMNS` of a Dask genotype array, one task per chunk."""
+    chunks = (gt.chunks[0], (1,) * len(gt.chunks[1]), (len(COUNT_COLUMNS),))
     return gt.map_blocks(_block_counts, dtype=np.int64, chunks=chunks).sum(axis=1)
 
 
-def variant_counts(cg: ChunkedGenotypes) -> pd.DataFrame:
+SAMPLE_COUNT_COLUMNS = ["hom_ref", "het", "hom_alt", "missing"]
+
+
+def _block_sample_counts(block: np.ndarray) -> np.ndarray:
+    """Per-sample hom_ref, het, hom_alt, missing for one (variants, samples, 2) block -> (1, samples, 4)."""
+    missing = _missing_mask(block)
+    alt = (block[:, :, 0] == 1).view(np.uint8) + (block[:, :, 1] == 1).view(np.uint8)
+    count = lambda mask: np.add.reduce(mask.view(np.uint8), axis=0, dtype=np.int64)
+    het, hom_alt, n_missing = count((alt == 1) & ~missing), count(alt == 2), count(missing)
+    return np.stack([len(block) - n_missing - het - hom_alt, het, hom_alt, n_missing], axis=1)[None]
+
+
+def sample_counts_array(gt):
+    """Lazy (n_samples, 4) int64 array of the `SAMPLE_COUNT_COLUMNS` of a Dask genotype array."""
+    gt = gt.rechunk({2: -1})
+    chunks = ((1,) * len(gt.chunks[0]), gt.chunks[1], (len(SAMPLE_COUNT_COLUMNS),))
+    return gt.map_blocks(_block_sample_counts, dtype=np.int64, chunks=chunks).sum(axis=0)
+
+
+def variant_counts(cg) -> pd.DataFrame:
     """All per-variant counts in one pass over the store.
 
     Columns: ``called_alleles``, ``alt_alleles`` (any non-REF allele), ``hom_ref``, ``het``,
@@ -67,71 +80,9 @@ def variant_counts(cg: ChunkedGenotypes) -> pd.DataFrame:
     >>> variant_counts(cg).values.tolist()
     [[4, 3, 0, 1, 1, 1]]
     """
-    counts = _counts_array(cg).compute()
-    return pd.DataFrame(counts, columns=_COUNT_COLUMNS,
+    counts = variant_counts_array(cg.gt).compute()
+    return pd.DataFrame(counts, columns=COUNT_COLUMNS,
                         index=pd.Index(cg.variant_ids, name="id"))
-
-
-def call_rate(cg: ChunkedGenotypes, axis: str = "variants") -> pd.Series:
-    """Fraction of people called per variant, or of variants called per person (see stats.call_rate)."""
-    if axis == "variants":
-        missing = variant_counts(cg)["missing"].to_numpy()
-        rate = (cg.n_samples - missing) / cg.n_samples
-        return pd.Series(rate, index=cg.variant_ids, name="call_rate")
-    if axis == "samples":
-        called = (~cg.is_missing()).sum(axis=0, dtype=np.int64).compute()
-        return pd.Series(called / cg.n_variants, index=cg.sample_ids, name="call_rate")
-    raise ValueError(f"axis must be one of ['variants', 'samples']; got {axis!r}")
-
-
-def genotype_counts(cg: ChunkedGenotypes) -> pd.DataFrame:
-    """REF/REF, REF/ALT, ALT/ALT and missing people per variant (see stats.genotype_counts)."""
-    return variant_counts(cg)[["hom_ref", "het", "hom_alt", "missing"]]
-
-
-def _frequencies(counts: pd.DataFrame) -> pd.Series:
-    called, alt = counts["called_alleles"].to_numpy(), counts["alt_alleles"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        freq = np.where(called > 0, alt / np.maximum(called, 1), np.nan)
-    return pd.Series(freq, index=counts.index, name="alt_freq")
-
-
-def allele_frequencies(cg: ChunkedGenotypes) -> pd.Series:
-    """ALT allele frequency per variant, NaN where nothing is called (see stats.allele_frequencies)."""
-    return _frequencies(variant_counts(cg))
-
-
-def minor_allele_frequencies(cg: ChunkedGenotypes) -> pd.Series:
-    """min(p, 1 - p) per variant (see stats.minor_allele_frequencies)."""
-    p = allele_frequencies(cg)
-    return np.minimum(p, 1 - p).rename("maf")
-
-
-def hwe_exact(cg: ChunkedGenotypes, midp: bool = False) -> pd.Series:
-    """Exact Hardy-Weinberg p-values from chunked genotype counts (see stats.hwe_exact)."""
-    from . import stats
-
-    return stats.hwe_exact(cg, midp)  # it calls genotype_counts, which comes back here
-
-
-def filter_variants(cg: ChunkedGenotypes, min_call_rate: float = 0.95,
-                    min_maf: float = 0.01) -> ChunkedGenotypes:
-    """Lazy subset passing call-rate and MAF thresholds, from one pass (see stats.filter_variants)."""
-    if not 0 <= min_call_rate <= 1:
-        raise ValueError(f"min_call_rate must be between 0 and 1; got {min_call_rate}")
-    if not 0 <= min_maf <= 0.5:
-        raise ValueError(f"min_maf must be between 0 and 0.5; got {min_maf}")
-    counts = variant_counts(cg)
-    low_call = (cg.n_samples - counts["missing"].to_numpy()) / cg.n_samples < min_call_rate
-    p = _frequencies(counts).to_numpy()
-    rare = ~(np.nan_to_num(np.minimum(p, 1 - p), nan=0.0) >= min_maf)
-    keep = ~(low_call | rare)
-    if (~keep).any():
-        warnings.warn(f"dropped {int((~keep).sum())} of {cg.n_variants} variants: "
-                      f"{int(low_call.sum())} with call rate < {min_call_rate}, "
-                      f"{int((rare & ~low_call).sum())} with minor allele frequency < {min_maf}.",
-                      UserWarning, stacklevel=3)
-    return cg.subset(variants=keep)
 
 
 def _pair_dosage() -> np.ndarray:
@@ -221,7 +172,7 @@ def _orthonormal(Y: np.ndarray) -> np.ndarray:
     return np.linalg.qr(Y)[0]
 
 
-def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_iter: int = 6,
+def pca(cg, n_components: int = 10, maf: float = 0.05, *, n_iter: int = 6,
         n_oversamples: int = 10, random_state: int = 0) -> pd.DataFrame:
     """Principal components by randomized subspace iteration, streaming the store chunk by chunk.
 
@@ -270,7 +221,9 @@ def pca(cg: ChunkedGenotypes, n_components: int = 10, maf: float = 0.05, *, n_it
     >>> pcs.shape, list(pcs.columns)
     ((60, 2), ['PC1', 'PC2'])
     """
-    p = allele_frequencies(cg).to_numpy()
+    ref, alt = cg.count_alleles().T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(ref + alt > 0, alt / np.maximum(ref + alt, 1), np.nan)
     minor = np.minimum(p, 1 - p)
     kept = (minor >= maf) & (minor > 0)
     n_kept = int(kept.sum())

@@ -85,10 +85,60 @@ class Genotypes:
         """Boolean (n_variants, n_samples): True where the call is missing."""
         return (self.calls[:, :, 0] < 0) | (self.calls[:, :, 1] < 0)
 
+    # Counts shared with `ChunkedGenotypes` (same names, same results): the statistics in
+    # `toolkit.genomics.stats` call these and work on either class (duck typing).
+    def count_alleles(self) -> np.ndarray:
+        """(n_variants, 2) int64: called REF alleles and called non-REF alleles per variant.
+
+        Examples
+        --------
+        >>> g = Genotypes([[[0, 1], [1, 1], [-1, -1]]], ["a", "b", "c"], ["rs1"], ["22"], [1],
+        ...               ["A"], ["G"])
+        >>> g.count_alleles().tolist()
+        [[1, 3]]
+        """
+        ref = count_per_row((self.calls == 0).reshape(self.n_variants, -1))
+        alt = count_per_row((self.calls >= 1).reshape(self.n_variants, -1))
+        return np.stack([ref, alt], axis=1)
+
+    def count_called(self, axis: str = "variants") -> np.ndarray:
+        """People with a full call per variant (``axis="variants"``), or variants per person."""
+        return _count(~self.is_missing(), axis)
+
+    def count_missing(self, axis: str = "variants") -> np.ndarray:
+        """People with a missing call per variant, or missing calls per person."""
+        return _count(self.is_missing(), axis)
+
+    def count_hom_ref(self, axis: str = "variants") -> np.ndarray:
+        """Called REF/REF genotypes (no copy of allele 1) per variant or per person."""
+        return _count((self._alt_copies() == 0) & ~self.is_missing(), axis)
+
+    def count_het(self, axis: str = "variants") -> np.ndarray:
+        """Called genotypes with one copy of allele 1 per variant or per person."""
+        return _count((self._alt_copies() == 1) & ~self.is_missing(), axis)
+
+    def count_hom_alt(self, axis: str = "variants") -> np.ndarray:
+        """Called genotypes with two copies of allele 1 per variant or per person.
+
+        Examples
+        --------
+        >>> g = Genotypes([[[0, 0], [0, 1], [1, 1], [-1, -1]]], list("abcd"), ["rs1"], ["22"],
+        ...               [1], ["A"], ["G"])
+        >>> [int(f(g)[0]) for f in (Genotypes.count_hom_ref, Genotypes.count_het,
+        ...                         Genotypes.count_hom_alt, Genotypes.count_missing)]
+        [1, 1, 1, 1]
+        >>> g.count_called(axis="samples").tolist()
+        [1, 1, 1, 0]
+        """
+        return _count(self._alt_copies() == 2, axis)
+
+    def _alt_copies(self) -> np.ndarray:
+        """Copies of allele 1 per variant and sample (uint8; a missing allele counts 0)."""
+        return (self.calls[:, :, 0] == 1).view(np.uint8) + (self.calls[:, :, 1] == 1).view(np.uint8)
+
     def dosage(self) -> np.ndarray:
         """ALT allele count per variant and sample (0, 1, 2), float with NaN for missing calls."""
-        alt = (self.calls[:, :, 0] == 1).view(np.uint8) + (self.calls[:, :, 1] == 1).view(np.uint8)
-        d = alt.astype(float)
+        d = self._alt_copies().astype(float)
         d[self.is_missing()] = np.nan
         return d
 
@@ -106,6 +156,27 @@ class Genotypes:
         n_missing = int(self.is_missing().sum())
         return (f"<Genotypes: {self.n_variants} variants x {self.n_samples} samples, "
                 f"{n_missing} missing call(s)>")
+
+
+AXES = ("variants", "samples")
+
+
+def check_axis(axis: str) -> str:
+    """``axis`` if it is "variants" or "samples", else a ValueError naming both."""
+    if axis not in AXES:
+        raise ValueError(f"axis must be one of {list(AXES)}; got {axis!r}")
+    return axis
+
+
+def count_per_row(mask: np.ndarray) -> np.ndarray:
+    """int64 count of True (or 1) per row of a 2-D boolean/0-1 array (fast: sums bytes)."""
+    return np.add.reduce(mask.view(np.uint8), axis=1, dtype=np.int64)
+
+
+def _count(mask: np.ndarray, axis: str) -> np.ndarray:
+    """Count True in a (variants, samples) mask per variant or per sample."""
+    check_axis(axis)
+    return count_per_row(mask) if axis == "variants" else count_per_row(np.ascontiguousarray(mask.T))
 
 
 def _as_index(selection):

@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
-from .genotypes import Genotypes
-from .zarr_store import ChunkedGenotypes
+from .genotypes import Genotypes, check_axis
 
 __all__ = ["call_rate", "allele_frequencies", "minor_allele_frequencies", "genotype_counts",
            "hwe_exact", "filter_variants"]
@@ -18,6 +17,9 @@ def _as_genotypes(g) -> Genotypes:
     """Accept `Genotypes` or a plain (n_variants, n_samples, 2) array of allele indices."""
     if isinstance(g, Genotypes):
         return g
+    if hasattr(g, "count_alleles"):  # another genotype class (e.g. ChunkedGenotypes) is not loaded
+        raise TypeError(f"this function needs genotypes in memory; got {type(g).__name__}. "
+                        "Load them first with .to_genotypes() (if they fit in memory).")
     calls = np.asarray(g)
     if calls.ndim != 3 or calls.shape[2] != 2:
         raise ValueError(f"expected Genotypes or an array of shape (n_variants, n_samples, 2); "
@@ -25,6 +27,12 @@ def _as_genotypes(g) -> Genotypes:
     n_var, n_samp = calls.shape[:2]
     return Genotypes(calls, [f"s{j}" for j in range(n_samp)], [f"v{i}" for i in range(n_var)],
                      ["."] * n_var, np.arange(1, n_var + 1), ["."] * n_var, ["."] * n_var)
+
+
+def _counted(g):
+    """``g`` itself if it has the count methods (`Genotypes`, `ChunkedGenotypes`), else a
+    plain array wrapped as `Genotypes`."""
+    return g if hasattr(g, "count_alleles") else _as_genotypes(g)
 
 
 def _imputed_dosage(g: Genotypes) -> np.ndarray:
@@ -65,16 +73,10 @@ def call_rate(g, axis: str = "variants") -> pd.Series:
 
     Taught in lesson 01.
     """
-    if isinstance(g, ChunkedGenotypes):  # on disk: chunk by chunk with Dask
-        from . import chunked
-        return chunked.call_rate(g, axis=axis)
-    g = _as_genotypes(g)
-    called = ~g.is_missing()
-    if axis == "variants":
-        return pd.Series(called.mean(axis=1), index=g.variant_ids, name="call_rate")
-    if axis == "samples":
-        return pd.Series(called.mean(axis=0), index=g.samples, name="call_rate")
-    raise ValueError(f"axis must be one of ['variants', 'samples']; got {axis!r}")
+    g = _counted(g)
+    if check_axis(axis) == "variants":
+        return pd.Series(g.count_called() / g.n_samples, index=g.variant_ids, name="call_rate")
+    return pd.Series(g.count_called(axis="samples") / g.n_variants, index=g.samples, name="call_rate")
 
 
 def genotype_counts(g) -> pd.DataFrame:
@@ -89,15 +91,9 @@ def genotype_counts(g) -> pd.DataFrame:
 
     Taught in lesson 01.
     """
-    if isinstance(g, ChunkedGenotypes):
-        from . import chunked
-        return chunked.genotype_counts(g)
-    g = _as_genotypes(g)
-    alt = (g.calls[:, :, 0] == 1).view(np.uint8) + (g.calls[:, :, 1] == 1).view(np.uint8)
-    called = ~g.is_missing()
-    count = lambda mask: np.count_nonzero(mask, axis=1)
-    counts = {"hom_ref": count((alt == 0) & called), "het": count((alt == 1) & called),
-              "hom_alt": count((alt == 2) & called), "missing": count(~called)}
+    g = _counted(g)
+    counts = {"hom_ref": g.count_hom_ref(), "het": g.count_het(), "hom_alt": g.count_hom_alt(),
+              "missing": g.count_missing()}
     return pd.DataFrame(counts, index=pd.Index(g.variant_ids, name="id"))
 
 
@@ -119,12 +115,9 @@ def allele_frequencies(g) -> pd.Series:
 
     Taught in lesson 01.
     """
-    if isinstance(g, ChunkedGenotypes):
-        from . import chunked
-        return chunked.allele_frequencies(g)
-    g = _as_genotypes(g)
-    called = (g.calls >= 0).sum(axis=(1, 2))
-    alt = (g.calls >= 1).sum(axis=(1, 2))
+    g = _counted(g)
+    ref, alt = g.count_alleles().T
+    called = ref + alt
     with np.errstate(invalid="ignore", divide="ignore"):
         freq = np.where(called > 0, alt / np.maximum(called, 1), np.nan)
     return pd.Series(freq, index=pd.Index(g.variant_ids, name="id"), name="alt_freq")
@@ -213,7 +206,7 @@ def hwe_exact(g, midp: bool = False) -> pd.Series:
 
     Taught in lesson 01.
     """
-    counts = genotype_counts(g)  # a ChunkedGenotypes is counted chunk by chunk there
+    counts = genotype_counts(g)
     het = counts["het"].to_numpy(np.int64)
     hom_ref, hom_alt = counts["hom_ref"].to_numpy(np.int64), counts["hom_alt"].to_numpy(np.int64)
     # the rare allele is the one with fewer copies, not the rarer homozygote
@@ -248,14 +241,11 @@ def filter_variants(g, min_call_rate: float = 0.95, min_maf: float = 0.01) -> Ge
 
     Taught in lesson 01.
     """
-    if isinstance(g, ChunkedGenotypes):  # returns a lazy ChunkedGenotypes subset
-        from . import chunked
-        return chunked.filter_variants(g, min_call_rate, min_maf)
     if not 0 <= min_call_rate <= 1:
         raise ValueError(f"min_call_rate must be between 0 and 1; got {min_call_rate}")
     if not 0 <= min_maf <= 0.5:
         raise ValueError(f"min_maf must be between 0 and 0.5; got {min_maf}")
-    g = _as_genotypes(g)
+    g = _counted(g)  # a ChunkedGenotypes gives a lazy subset, counted in one pass
     low_call = call_rate(g).to_numpy() < min_call_rate
     rare = ~(minor_allele_frequencies(g).fillna(0).to_numpy() >= min_maf)
     keep = ~(low_call | rare)

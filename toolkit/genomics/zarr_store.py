@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .genotypes import Genotypes
+from .genotypes import Genotypes, check_axis
 
 __all__ = ["vcf_to_zarr", "write_zarr", "ZarrWriter", "open_zarr", "ChunkedGenotypes"]
 
@@ -378,8 +378,11 @@ class ChunkedGenotypes:
     """Genotypes in a VCF Zarr store, read lazily as Dask arrays (see `open_zarr`).
 
     The same functions as for `Genotypes` accept it (`allele_frequencies`, `call_rate`,
-    `genotype_counts`, `minor_allele_frequencies`, `hwe_exact`, `filter_variants`, `pca`);
-    they read the store a chunk at a time with whatever Dask scheduler is active.
+    `genotype_counts`, `minor_allele_frequencies`, `hwe_exact`, `filter_variants`, `pca`):
+    it has the same count methods (``count_alleles``, ``count_called``, ``count_missing``,
+    ``count_hom_ref``, ``count_het``, ``count_hom_alt``), computed a chunk at a time with
+    whatever Dask scheduler is active. All per-variant counts come from one read of the
+    store, kept for later calls on the same object.
     """
 
     def __init__(self, path: Path, root, variants=None, samples=None, _cache=None) -> None:
@@ -388,6 +391,7 @@ class ChunkedGenotypes:
         self._s = None if samples is None else np.asarray(samples, dtype=np.int64)
         self._cache = {} if _cache is None else _cache  # the store's tables, shared by its views
         self._variant_info = None
+        self._counts: dict[str, np.ndarray] = {}  # per-variant / per-sample count tables
 
     @property
     def n_variants(self) -> int:
@@ -452,6 +456,47 @@ class ChunkedGenotypes:
         if self._s is not None:
             gt = gt[:, self._s]
         return gt
+
+    def _count_table(self, axis: str) -> np.ndarray:
+        """Per variant (n_variants, 6) or per sample (n_samples, 4) counts; one pass, then cached."""
+        from . import chunked
+
+        if check_axis(axis) not in self._counts:
+            engine = chunked.variant_counts_array if axis == "variants" else chunked.sample_counts_array
+            self._counts[axis] = engine(self.gt).compute()
+        return self._counts[axis]
+
+    def _genotype_count(self, name: str, axis: str) -> np.ndarray:
+        from . import chunked
+
+        columns = chunked.COUNT_COLUMNS if axis == "variants" else chunked.SAMPLE_COUNT_COLUMNS
+        return self._count_table(axis)[:, columns.index(name)]
+
+    def count_alleles(self) -> np.ndarray:
+        """(n_variants, 2) int64: called REF and non-REF alleles per variant (see `Genotypes`)."""
+        called, alt = self._count_table("variants")[:, :2].T
+        return np.stack([called - alt, alt], axis=1)
+
+    def count_called(self, axis: str = "variants") -> np.ndarray:
+        """People with a full call per variant, or variants called per person."""
+        total = self.n_samples if check_axis(axis) == "variants" else self.n_variants
+        return total - self.count_missing(axis)
+
+    def count_missing(self, axis: str = "variants") -> np.ndarray:
+        """People with a missing call per variant, or missing calls per person."""
+        return self._genotype_count("missing", axis)
+
+    def count_hom_ref(self, axis: str = "variants") -> np.ndarray:
+        """Called genotypes with no copy of allele 1, per variant or per person."""
+        return self._genotype_count("hom_ref", axis)
+
+    def count_het(self, axis: str = "variants") -> np.ndarray:
+        """Called genotypes with one copy of allele 1, per variant or per person."""
+        return self._genotype_count("het", axis)
+
+    def count_hom_alt(self, axis: str = "variants") -> np.ndarray:
+        """Genotypes with two copies of allele 1, per variant or per person."""
+        return self._genotype_count("hom_alt", axis)
 
     def is_missing(self):
         """Dask boolean (variants, samples): True where the call is missing."""
