@@ -32,6 +32,14 @@ def _offline_and_isolated(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
 
+@pytest.fixture(scope="module")
+def tiny_cohort():
+    """The seeded "tiny" synthetic radiogenomic cohort (default size, seed 0), built once per module."""
+    from toolkit.datasets import make_radiogenomic_cohort
+
+    return make_radiogenomic_cohort(size="tiny", seed=0)
+
+
 @pytest.fixture(scope="session")
 def shared_dir():
     """``../shared`` beside the checkout, or skip when it is not there."""

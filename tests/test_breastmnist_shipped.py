@@ -14,7 +14,7 @@ from toolkit import datasets
 from toolkit.datasets import fetch, list_datasets, load, load_breastmnist, load_medmnist
 from toolkit.datasets.registry import RemoteFile, get_entry
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 SHIPPED = ROOT / "toolkit" / "datasets" / "data" / "breastmnist.npz"
 CARD = (ROOT / "datasets" / "breastmnist.md").read_text(encoding="utf-8")
 COUNTS = {"train": (546, 147), "val": (78, 21), "test": (156, 42)}  # (images, malignant = 0)

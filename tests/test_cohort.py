@@ -16,11 +16,6 @@ from toolkit.datasets._cohort_dicom import RESCALE_SLOPE
 
 
 @pytest.fixture(scope="module")
-def tiny():
-    return make_radiogenomic_cohort(size="tiny", seed=0)
-
-
-@pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("cohort")
     cohort = make_radiogenomic_cohort(n_patients=4, size="tiny", seed=5, out_dir=out,
@@ -41,8 +36,8 @@ def _need(tool):
 
 # --- contract ---------------------------------------------------------------------------------
 
-def test_contract_shapes_columns_and_types(tiny):
-    c = tiny
+def test_contract_shapes_columns_and_types(tiny_cohort):
+    c = tiny_cohort
     assert c.n_patients == 20 and c.clinical.index[0] == "RG0001"
     assert c.clinical.index.name == "patient_id"
     for col in ["ancestry", "sex", "age_years", "site", "grade", "mutation", "treatment",
@@ -63,13 +58,13 @@ def test_contract_shapes_columns_and_types(tiny):
     assert "SYNTHETIC" in repr(c) and c.files == {}
 
 
-def test_every_patient_has_one_lesion_inside_the_brain(tiny):
+def test_every_patient_has_one_lesion_inside_the_brain(tiny_cohort):
     from nilearn.datasets import load_mni152_brain_mask
     from scipy import ndimage
 
     brain = load_mni152_brain_mask(resolution=6).get_fdata() > 0.5
-    assert np.allclose(load_mni152_brain_mask(resolution=6).affine, tiny.affine)
-    for m in tiny.masks:
+    assert np.allclose(load_mni152_brain_mask(resolution=6).affine, tiny_cohort.affine)
+    for m in tiny_cohort.masks:
         assert m.sum() > 0 and not (m.astype(bool) & ~brain).any()
         assert ndimage.label(m)[1] == 1
 
@@ -146,18 +141,18 @@ def test_ancestry_mix_is_respected():
     assert c.clinical["ancestry"].value_counts().to_dict() == {"YRI": 7, "CHB": 3}
 
 
-def test_prs_is_the_true_weighted_sum_of_standardised_dosages(tiny):
-    g, truth = tiny.genotypes, tiny.ground_truth["genetics"]
+def test_prs_is_the_true_weighted_sum_of_standardised_dosages(tiny_cohort):
+    g, truth = tiny_cohort.genotypes, tiny_cohort.ground_truth["genetics"]
     rows = np.array([list(g.variant_ids).index(v) for v in truth["causal_variants"]])
     p = np.array(truth["causal_allele_freq"])
     z = (g.dosage()[rows] - 2 * p[:, None]) / np.sqrt(2 * p * (1 - p))[:, None]
     genetic = np.array(truth["causal_weights"]) @ z
     prs = (genetic - truth["prs_centre"]) / truth["prs_scale"]
-    assert np.allclose(prs, tiny.clinical["prs"], atol=1e-4)
+    assert np.allclose(prs, tiny_cohort.clinical["prs"], atol=1e-4)
 
 
-def test_ground_truth_is_json_and_complete(tiny):
-    gt = json.loads(json.dumps(tiny.ground_truth))
+def test_ground_truth_is_json_and_complete(tiny_cohort):
+    gt = json.loads(json.dumps(tiny_cohort.ground_truth))
     assert "SYNTHETIC" in gt["label"]
     for key in ["model", "genetics", "scanners", "lesion_model", "causal_graph", "per_patient"]:
         assert key in gt
@@ -166,7 +161,7 @@ def test_ground_truth_is_json_and_complete(tiny):
     effects = gt["true_effects"]
     assert effects["hazard_ratio_treatment_in_non_carriers"] == 1.0
     assert effects["hazard_ratio_treatment_in_carriers"] == pytest.approx(np.exp(-0.8))
-    assert set(gt["per_patient"]["liability"]) == set(tiny.clinical.index)
+    assert set(gt["per_patient"]["liability"]) == set(tiny_cohort.clinical.index)
 
 
 @pytest.mark.parametrize("kwargs, match", [

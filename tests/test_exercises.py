@@ -3,13 +3,12 @@ marks and the blank student version scores zero on the batch grader, without cra
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from toolkit.grading import build_exercise, find_exercises, grade_submissions
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 EXERCISES = find_exercises(ROOT / "exercises")
 
 

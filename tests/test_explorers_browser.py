@@ -11,8 +11,8 @@ Playwright is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT, free_port
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 TOKEN = "explorer-test-token"
@@ -35,12 +35,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
 if shutil.which("voila", path=os.path.dirname(sys.executable)) is None:
     pytest.skip("voila is not installed", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _server_command(kind: str, port: int, settings: Path) -> list[str]:
@@ -62,7 +56,7 @@ def _server_command(kind: str, port: int, settings: Path) -> list[str]:
 
 @pytest.fixture(scope="module", params=["voila", "jupyterlab"])
 def server(request, tmp_path_factory):
-    kind, port = request.param, _free_port()
+    kind, port = request.param, free_port()
     folder = tmp_path_factory.mktemp(kind)
     log = folder / "server.log"
     with open(log, "w") as out:
@@ -194,10 +188,24 @@ def test_fusion_explorer_adding_clinical(browser, server):
     page.close()
 
 
+def _aucs(text: str) -> dict[str, str]:
+    """The AUC shown per ancestry in a bias-explorer summary, as displayed (3 decimals)."""
+    return dict(re.findall(r"(CEU|CHB|YRI) \(n_train \d+\): AUC ([0-9.]+)", text))
+
+
 def test_bias_explorer_mix_changes_auc(browser, server):
+    from toolkit.viz import explorers
+
     page = _open(browser, server, "bias_explorer", "Training mix")
     summary, svg = _summary(page), _svg_text(page)
     _press_slider(page, 0, "ArrowLeft", 5)  # 80 % -> 30 % CEU
-    _wait_changed(page, summary, svg, "30.0 % CEU")
+    summary2, svg2 = _wait_changed(page, summary, svg, "30.0 % CEU")
+    before, after = _aucs(summary), _aucs(summary2)
+    assert set(before) == set(after) == {"CEU", "CHB", "YRI"}
+    assert after["YRI"] != before["YRI"] and after["CHB"] != before["CHB"]  # the numbers moved
+    assert after["YRI"] in svg2  # ... in the bar labels too
+    app = explorers.bias_explorer_app(interactive=True)  # the same app, driven in-process
+    app.controls["ceu_share"].value = 0.3
+    assert _aucs(re.sub(r"<[^>]+>", "", app.summary.value)) == after
     _shot(page, server[0] + "_bias_explorer")
     page.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import re
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ import pytest
 
 from toolkit.frontiers import literature as L
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 
 
 def _texts(mentions):

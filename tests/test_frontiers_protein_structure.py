@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ import pytest
 from toolkit.datasets import DatasetDownloadError
 from toolkit.frontiers import protein_structure as ps
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 CARD = ROOT / "datasets" / "alphafold_pten.md"
 # UniProt P60484 (PTEN_HUMAN), canonical isoform, 403 residues.
 PTEN = ("MTAIIKEIVSRNKRRYQEDGFDLDLTYIYPNIIAMGFPAERLEGVYRNNIDDVVRFLDSKHKNHYKIYNLCAERHYDTAKFNCR"

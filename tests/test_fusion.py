@@ -11,6 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from toolkit.datasets import make_radiogenomic_cohort
 from toolkit.fusion import (EarlyFusion, IntermediateFusion, LateFusion, compare_models,
                             lesion_features, make_fusion_model, make_multimodal)
 
@@ -199,12 +200,6 @@ def test_grouped_rows_stay_together(showdown):
 
 
 # ------------------------------------------------------- the radiogenomic cohort
-@pytest.fixture(scope="module")
-def tiny_cohort():
-    datasets = pytest.importorskip("toolkit.datasets.cohort")
-    return datasets.make_radiogenomic_cohort(size="tiny", seed=0)
-
-
 def test_cohort_features_match_the_ground_truth(tiny_cohort):
     from toolkit.fusion import cohort_features
 
@@ -269,10 +264,9 @@ def test_survival_showdown_fusion_beats_each_informative_modality():
 
 
 def test_compare_models_on_the_radiogenomic_cohort(tmp_path):
-    datasets = pytest.importorskip("toolkit.datasets.cohort")
     from toolkit.fusion import view_comparison
 
-    cohort = datasets.make_radiogenomic_cohort(n_patients=60, size="tiny", seed=0)
+    cohort = make_radiogenomic_cohort(n_patients=60, size="tiny", seed=0)
     table = compare_models(cohort, outcome="mutation", cv=3, strategies=["early"], n_boot=100)
     assert len(table) == 7 and table["auc"].between(0, 1).all()
     auc = table.set_index(["modalities", "strategy"])["auc"]
@@ -285,10 +279,9 @@ def test_compare_models_on_the_radiogenomic_cohort(tmp_path):
 
 
 def test_cohort_features_expose_the_tumour_panel_as_its_own_block():
-    datasets = pytest.importorskip("toolkit.datasets.cohort")
     from toolkit.fusion import cohort_features
 
-    cohort = datasets.make_radiogenomic_cohort(n_patients=20, size="tiny", seed=3,
+    cohort = make_radiogenomic_cohort(n_patients=20, size="tiny", seed=3,
                                                tumour_expression_effect=1.0, biopsy_missing=0.3)
     X, mods = cohort_features(cohort, n_variants=5)
     assert list(mods) == ["clinical", "genomic", "imaging", "tumour"]
@@ -306,10 +299,9 @@ COHORT_SEED = 0
 
 
 def _cohort_and_table(effect: float, names=None):
-    datasets = pytest.importorskip("toolkit.datasets.cohort")
     from toolkit.fusion import cohort_features
 
-    cohort = datasets.make_radiogenomic_cohort(n_patients=300, size="tiny", seed=COHORT_SEED,
+    cohort = make_radiogenomic_cohort(n_patients=300, size="tiny", seed=COHORT_SEED,
                                                imaging_signal="subtle",
                                                tumour_expression_effect=effect)
     blocks = cohort_features(cohort)[1]

@@ -242,17 +242,12 @@ def test_burned_in_annotation_is_flagged(tmp_path):
 
 
 def test_synthetic_cohort_dicom_is_clean(tmp_path):
-    datasets = pytest.importorskip("toolkit.datasets")
-    make = getattr(datasets, "make_radiogenomic_cohort", None)
-    if make is None:
-        pytest.skip("make_radiogenomic_cohort has not landed yet")
-    try:
-        cohort = make(n_patients=3, size="tiny", seed=0, out_dir=tmp_path / "cohort", write_dicom=True)
-    except (TypeError, NotImplementedError) as err:
-        pytest.skip(f"cohort cannot write DICOM yet: {err}")
+    from toolkit.datasets import make_radiogenomic_cohort
+
+    cohort = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=0, out_dir=tmp_path / "cohort",
+                                      write_dicom=True)
     dicom_root = tmp_path / "cohort" / "dicom"
-    if not dicom_root.is_dir():
-        pytest.skip("cohort wrote no dicom/ folder")
+    assert dicom_root.is_dir(), "write_dicom=True wrote no dicom/ folder"
     deidentify(dicom_root, tmp_path / "deid", salt="cohort")
     originals = sorted(p for p in dicom_root.rglob("*") if p.is_file())
     assert originals and len(cohort.clinical) == 3

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ball
 
 from toolkit.imaging.longitudinal import grow_lesion
 from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, roc_auc_ci, volume_agreement, volume_ml,
@@ -22,12 +23,6 @@ from toolkit.imaging.saliency import grad_cam, saliency_map  # noqa: E402
 SITK = pytest.importorskip("SimpleITK")
 
 
-def _ball(shape, centre, radius):
-    g = np.indices(shape)
-    return (((g - np.asarray(centre, float).reshape(-1, *[1] * len(shape))) ** 2).sum(0)
-            <= radius ** 2).astype(np.uint8)
-
-
 def _sitk(mask, spacing):
     img = SITK.GetImageFromArray(np.ascontiguousarray(mask.transpose(2, 1, 0)))  # numpy (X,Y,Z) -> ITK
     img.SetSpacing(tuple(float(s) for s in spacing))
@@ -39,7 +34,7 @@ def small_cohort():
     """5 patients, 16^3 images, a ball lesion of known size at a known place."""
     rng = np.random.default_rng(0)
     n, shape = 5, (16, 16, 16)
-    masks = np.stack([_ball(shape, (8, 7, 5 + i), 2 + (i % 2)) for i in range(n)])
+    masks = np.stack([ball(shape, (8, 7, 5 + i), 2 + (i % 2)) for i in range(n)])
     images = (rng.normal(100, 5, (n, *shape)) - 50 * masks).astype(np.float32)
     clinical = pd.DataFrame({"mutation": [0, 1, 0, 1, 1], "site": list("AABBC")},
                             index=pd.Index([f"P{i}" for i in range(n)], name="patient_id"))
@@ -87,8 +82,8 @@ def test_hausdorff_matches_simpleitk(seed):
     rng = np.random.default_rng(seed)
     shape, spacing = (30, 32, 28), (1.0, 2.0, 3.0)
     c = rng.uniform(10, 18, 3)
-    a = _ball(shape, c, rng.uniform(3, 6))
-    b = _ball(shape, c + rng.normal(0, 2, 3), rng.uniform(3, 7))
+    a = ball(shape, c, rng.uniform(3, 6))
+    b = ball(shape, c + rng.normal(0, 2, 3), rng.uniform(3, 7))
     b[4, 5, 5] = 1   # a stray voxel: dominates HD, not HD95
     f = SITK.HausdorffDistanceImageFilter()
     f.Execute(SITK.LabelContour(_sitk(a, spacing), fullyConnected=False),
@@ -102,7 +97,7 @@ def test_hausdorff_matches_simpleitk(seed):
 def test_volume_matches_simpleitk_and_hand_values():
     assert volume_mm3(np.ones((2, 2, 2)), (3, 3, 3)) == 216.0
     assert volume_ml(np.ones((10, 10, 10)), (1, 1, 1)) == 1.0
-    m = _ball((20, 20, 20), (10, 10, 10), 6)
+    m = ball((20, 20, 20), (10, 10, 10), 6)
     stats = SITK.LabelShapeStatisticsImageFilter()
     stats.Execute(_sitk(m, (1.0, 2.0, 3.0)))
     assert volume_mm3(m, (1.0, 2.0, 3.0)) == pytest.approx(stats.GetPhysicalSize(1))
@@ -138,11 +133,11 @@ def test_roc_auc_ci_matches_sklearn():
 
 
 def test_grow_lesion_known_change():
-    m = _ball((20, 20, 20), (10, 10, 10), 3)
+    m = ball((20, 20, 20), (10, 10, 10), 3)
     img = np.where(m, 40.0, 90.0).astype(np.float32)
     img2, m2 = grow_lesion(img, m, grow_mm=2.0, spacing_mm=(1, 1, 1))
     assert m2.sum() > m.sum() and np.all(m2[m > 0] == 1)
-    assert np.array_equal(m2, _ball((20, 20, 20), (10, 10, 10), 3) | (
+    assert np.array_equal(m2, ball((20, 20, 20), (10, 10, 10), 3) | (
         __import__("scipy").ndimage.distance_transform_edt(1 - m) <= 2))
     assert np.all(img2[m2 > 0] == 40.0) and np.all(img2[m2 == 0] == 90.0)
     img3, m3 = grow_lesion(img, m, 0.0, (1, 1, 1))
@@ -313,7 +308,7 @@ def test_grad_cam_3d_and_errors():
 
 # ----------------------------------------------------------------------------- lesson helpers
 def test_grow_lesion_replaces_the_blurred_margin_with_interior_values():
-    m = _ball((24, 24, 24), (12, 12, 12), 5)
+    m = ball((24, 24, 24), (12, 12, 12), 5)
     depth = __import__("scipy").ndimage.distance_transform_edt(m)
     img = np.where(m, 40.0 + 10.0 / depth.clip(1), 90.0).astype(np.float32)   # brighter towards the edge
     img2, m2 = grow_lesion(img, m, grow_mm=2.0, spacing_mm=(1, 1, 1))

@@ -5,7 +5,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT, free_port
 STAMP = Path(sys.prefix) / ".installed"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str):
@@ -31,7 +24,7 @@ def _get(url: str):
 
 @pytest.mark.skipif(not STAMP.exists(), reason="runs inside the venv that `make` created")
 def test_make_lab_serves_notebooks_with_course_kernel():
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     # no --allow-root and no news flag here: as root, the Makefile adds --allow-root itself, and
     # the news pop-up is off through the settings override that `make install` ships
     args = (f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token} "

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 LESSONS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb"))
 REQUIRED_SECTIONS = ["Why it matters", "Learning objectives", "Estimated time",
                      "What this model cannot do", "Summary", "Further reading"]

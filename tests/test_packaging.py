@@ -5,10 +5,9 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 CONDA_TO_PIP = {"pytorch": "torch"}  # conda-forge names that differ from PyPI's
 
 

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ball
 from scipy import stats
 from scipy.spatial.distance import pdist, squareform
 
@@ -140,14 +141,8 @@ def test_discretisation_and_resegmentation():
 
 # --- morphology -----------------------------------------------------------------------------
 
-def _ball(radius_vox: int, spacing=(1.0, 1.0, 1.0)):
-    n = 2 * radius_vox + 5
-    g = np.indices((n, n, n)) - n // 2
-    return (g ** 2).sum(0) <= radius_vox ** 2
-
-
 def test_sphere_volume_area_and_shape():
-    m = morphology(_ball(12), (1.0, 1.0, 1.0))
+    m = morphology(ball((29, 29, 29), (14, 14, 14), 12).astype(bool), (1.0, 1.0, 1.0))
     r = 12.0
     assert m["morph.vol"] == pytest.approx(4 / 3 * np.pi * r ** 3, rel=0.02)
     assert m["morph.area"] == pytest.approx(4 * np.pi * r ** 2, rel=0.1)   # staircase: ~7 % more
@@ -237,9 +232,10 @@ def test_extract_accepts_volume_like_objects(lesion):
     a = extract(Vol(img), Vol(roi.astype(np.uint8)), settings=Settings(families=("stat", "morph")))
     b = extract(img, roi, spacing, Settings(families=("stat", "morph")))
     pd.testing.assert_series_equal(a, b)
-    imaging = pytest.importorskip("toolkit.imaging")
+    from toolkit.imaging import Volume
+
     affine = np.diag(list(spacing) + [1.0])
-    c = extract(imaging.Volume(img, affine), imaging.Volume(roi.astype(np.uint8), affine),
+    c = extract(Volume(img, affine), Volume(roi.astype(np.uint8), affine),
                 settings=Settings(families=("stat", "morph")))
     pd.testing.assert_series_equal(c, b)
 
