@@ -118,7 +118,7 @@ def _public_verdict(name: str, question: str, namespace: dict) -> str:
     cases = [c for c in solved(name)[1][question]["cases"] if not c["hidden"]]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        Checker._verdict(question, cases, namespace)
+        Checker.verdict(question, cases, namespace)
     return out.getvalue().strip()
 
 
