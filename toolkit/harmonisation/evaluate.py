@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._utils.validation import check_one_of
 from ..evaluation.metrics import MetricCI, auc_ci, bootstrap_ci
 from .combat import ComBat
 
@@ -75,8 +76,8 @@ def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
     """
     from sklearn.model_selection import StratifiedKFold
 
-    if harmonise not in HARMONISE_OPTIONS:
-        raise ValueError(f"harmonise must be one of {list(HARMONISE_OPTIONS)}; got {harmonise!r}")
+    check_one_of("harmonise", harmonise, HARMONISE_OPTIONS,
+                 hint='"inside" is the honest choice for cross-validation.')
     X, y, site = np.asarray(X, dtype=float), np.asarray(y), np.asarray(site)
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < n_splits:
