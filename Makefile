@@ -11,7 +11,7 @@ LAB_ARGS ?=
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: lab test install exercises bench explore doctor clean hub-deps class-test
+.PHONY: lab test install exercises bench explore doctor clean hub-deps class-test book book-deps book-check
 
 # JupyterLab settings shipped with the course (news pop-up and update checks off)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -68,3 +68,19 @@ class-test: hub-deps
 bench: install
 	$(VPY) -m pip install --quiet -e ".[dev,bench]"
 	cd benchmarks && $(abspath $(VPY)) run_all.py $(BENCH)
+
+# Course website (book/README.md): build/book/ from the lessons, explorers and docs/, reusing the
+# executed notebooks of the last notebook test run (build/executed/); axe-core from npm into build/axe/
+AXE_DIR := build/axe
+book-deps: install
+	$(VPY) -m pip install --quiet -e ".[dev,book]"
+	mkdir -p $(AXE_DIR)
+	npm install --silent --no-save --no-fund --no-audit --prefix $(AXE_DIR) axe-core@4
+
+book: install
+	$(VPY) -m pip install --quiet -e ".[dev,book]"
+	$(VPY) book/build.py
+
+# Chromium over every page: no console errors, no broken links, 0 serious/critical axe violations
+book-check: book-deps book
+	BOOK_SITE_REQUIRED=1 $(VPY) -m pytest -n 0 -p no:cacheprovider tests/test_book_site.py
