@@ -9,7 +9,7 @@ import pytest
 from helpers import ball
 
 from toolkit.imaging.longitudinal import grow_lesion
-from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, roc_auc_ci, volume_agreement, volume_ml,
+from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, volume_agreement, volume_ml,
                                      volume_mm3)
 
 torch = pytest.importorskip("torch")
@@ -115,21 +115,23 @@ def test_volume_agreement_hand_values():
         volume_agreement([1.0], [1.0])
 
 
-def test_roc_auc_ci_matches_sklearn():
+def test_auc_ci_matches_sklearn_on_the_same_bootstrap_draws():
     from sklearn.metrics import roc_auc_score
+
+    from toolkit.evaluation import auc_ci
 
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 200)
     p = y + rng.normal(0, 1, 200)
-    r = roc_auc_ci(y, p, n_boot=300)
-    assert r["auc"] == pytest.approx(roc_auc_score(y, p))
-    assert r["ci_low"] < r["auc"] < r["ci_high"] and r["n"] == 200
-    assert r == roc_auc_ci(y, p, n_boot=300)   # seeded
+    r = auc_ci(y, p, n_boot=300)
+    assert r.value == pytest.approx(roc_auc_score(y, p))
+    assert r.lower < r.value < r.upper and r.n_boot == 300
+    assert r == auc_ci(y, p, n_boot=300)   # seeded
     draws = np.random.default_rng(0).integers(0, 200, (300, 200))   # same draws, scored by sklearn
     boots = [roc_auc_score(y[i], p[i]) for i in draws]
-    assert [r["ci_low"], r["ci_high"]] == pytest.approx(np.percentile(boots, [2.5, 97.5]), rel=1e-12)
-    with pytest.raises(ValueError, match="both classes"):
-        roc_auc_ci([1, 1], [0.2, 0.3])
+    assert [r.lower, r.upper] == pytest.approx(np.percentile(boots, [2.5, 97.5]), rel=1e-12)
+    with pytest.raises(ValueError, match="single class"):
+        auc_ci([1, 1], [0.2, 0.3])
 
 
 def test_grow_lesion_known_change():

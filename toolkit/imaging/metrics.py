@@ -11,8 +11,7 @@ from typing import Sequence
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["dice", "hausdorff_distance_mm", "volume_mm3", "volume_ml", "volume_agreement",
-           "roc_auc_ci"]
+__all__ = ["dice", "hausdorff_distance_mm", "volume_mm3", "volume_ml", "volume_agreement"]
 
 
 def _as_mask(mask, name: str) -> np.ndarray:
@@ -208,46 +207,3 @@ def volume_agreement(measured, reference) -> dict[str, float]:
     bias, sd = float(d.mean()), float(d.std(ddof=1))
     return {"bias": bias, "sd": sd, "loa_low": bias - 1.96 * sd, "loa_high": bias + 1.96 * sd,
             "mean_abs_pct_error": float(np.mean(np.abs(d) / np.abs(r)) * 100)}
-
-
-def roc_auc_ci(y_true, y_score, n_boot: int = 1000, level: float = 0.95,
-               random_state: int = 0) -> dict[str, float]:
-    """Area under the ROC curve with a percentile bootstrap confidence interval.
-
-    An AUC without its interval hides how little a small test set can prove. The same
-    bootstrap as :func:`toolkit.evaluation.auc_ci`, returned as a dict for the imaging lessons.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples,), both classes present
-    y_score : array-like of float, shape (n_samples,), higher = more likely 1
-    n_boot : int, default 1000
-        Bootstrap resamples (patients drawn with replacement; draws with one class are skipped).
-    level : float, default 0.95
-    random_state : int, default 0
-
-    Returns
-    -------
-    dict
-        ``auc``, ``ci_low``, ``ci_high`` and ``n`` (number of samples).
-
-    Raises
-    ------
-    ValueError
-        If only one class is present.
-
-    Examples
-    --------
-    >>> r = roc_auc_ci([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], n_boot=200)
-    >>> r["auc"]
-    0.75
-
-    Taught in lesson 09.
-    """
-    from ..evaluation import auc_ci   # one bootstrap for the whole course (lesson 03)
-
-    y = np.asarray(y_true).astype(int)
-    if len(np.unique(y)) != 2:
-        raise ValueError(f"y_true must contain both classes 0 and 1; got {np.unique(y).tolist()}.")
-    r = auc_ci(y, y_score, n_boot=n_boot, ci=level, random_state=random_state)
-    return {"auc": r.value, "ci_low": r.lower, "ci_high": r.upper, "n": int(len(y))}
