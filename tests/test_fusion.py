@@ -13,7 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from toolkit.datasets import make_radiogenomic_cohort
 from toolkit.fusion import (EarlyFusion, IntermediateFusion, LateFusion, compare_models,
-                            lesion_features, make_fusion_model, make_multimodal)
+                            make_fusion_model, make_multimodal)
 
 # All scikit-learn estimator checks pass (none marked as expected failures). They run with
 # modalities=None (one block), because the checks vary the number of columns.
@@ -213,15 +213,6 @@ def test_cohort_features_match_the_ground_truth(tiny_cohort):
     assert set(X[mods["genomic"][1:]].stack().unique()) <= {0.0, 1.0, 2.0}
     for outcome in ("mutation", "survival_months", "event"):
         assert outcome not in X
-
-
-def test_lesion_features_empty_mask_is_nan():
-    img = np.ones((2, 6, 6, 6), np.float32)
-    mask = np.zeros_like(img, dtype=np.uint8)
-    mask[1, 2:4, 2:4, 2:4] = 1
-    f = lesion_features(img, mask, (1.0, 1.0, 1.0))
-    assert f.iloc[0].isna().all() and f.loc[1, "lesion_volume_mm3"] == 8
-    assert f.loc[1, "surface_to_volume_per_mm"] == pytest.approx(24 / 8)
 
 
 # ------------------------------------------------------- survival outcomes

@@ -8,8 +8,9 @@ from .nifti import read_image, read_nifti
 from .volume import Volume
 from .viewer import show_slices
 from .window import WINDOW_PRESETS, window
+from .lesion import lesion_features
 from .longitudinal import grow_lesion
-from .metrics import dice, hausdorff_distance_mm, roc_auc_ci, volume_agreement, volume_ml, volume_mm3
+from .metrics import dice, hausdorff_distance_mm, volume_agreement, volume_ml, volume_mm3
 
 __all__: list[str] = []
 __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
@@ -18,5 +19,6 @@ __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", 
             "to_canonical"]
 # Deep learning (torch) lives in submodules, imported explicitly so `import toolkit.imaging` stays
 # torch-free: toolkit.imaging.dl_data, dl_models, dl_train, dl_evaluate, saliency.
-__all__ += ["dice", "hausdorff_distance_mm", "volume_mm3", "volume_ml", "volume_agreement", "roc_auc_ci",
-            "grow_lesion"]
+__all__ += ["dice", "hausdorff_distance_mm", "volume_mm3", "volume_ml", "volume_agreement",
+            "grow_lesion", "lesion_features"]
+# An AUC with its bootstrap CI is `toolkit.evaluation.auc_ci` (one bootstrap for the whole course).
