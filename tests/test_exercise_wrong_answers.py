@@ -94,7 +94,9 @@ def solved(name: str):
                 in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(head, in_tests)
             elif cell["cell_type"] == "code" and in_tests:
                 hidden = bool(re.match(r"#.*\bhidden\b", text.lstrip(), flags=re.I))
-                value = _last_value(text, dict(namespace))
+                # Hidden tests end in bool(...), True for the solution (test_right_answers_pass proves
+                # it); public ones print nothing. Only public cells are run here, to record their output.
+                value = True if hidden else _last_value(text, dict(namespace))
                 want = "" if value is None else repr(value)
                 questions[question["name"]]["cases"].append({"code": _doctest(text, want), "hidden": hidden})
             elif cell["cell_type"] == "code":
