@@ -46,6 +46,9 @@ def wire_app(build, spec: dict, interactive: bool | None, title: str):
     import ipywidgets as w
     import plotly.graph_objects as go
 
+    from toolkit.viz.a11y import label_widget_sliders
+
+    label_widget_sliders()   # slider handles get their description as accessible name
     controls = {name: widget(kind, **kwargs) for name, (kind, kwargs) in spec.items()}
     figure, text = go.FigureWidget(fig), w.HTML(summary)
 

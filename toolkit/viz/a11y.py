@@ -15,7 +15,7 @@ import html
 from typing import Any
 
 __all__ = ["OKABE_ITO", "describe_figure", "figure_table", "accessible_html",
-           "use_course_style", "okabe_ito_template"]
+           "use_course_style", "okabe_ito_template", "label_widget_sliders"]
 
 #: Okabe & Ito (2008) colour-blind-safe qualitative palette (black moved last, as it reads as text).
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -239,3 +239,43 @@ def use_course_style() -> str:
         pio.templates["toolkit"] = okabe_ito_template()
     pio.templates.default = "toolkit"
     return "toolkit"
+
+
+#: Names each ipywidgets slider handle (role="slider", no accessible name in ipywidgets 8)
+#: after its visible description, and keeps doing so as widgets appear (MutationObserver).
+WIDGET_LABELS_JS = """
+(function () {
+  function name() {
+    document.querySelectorAll('.widget-slider, .jupyter-widget-slider, .widget-hslider').forEach(function (w) {
+      var label = w.querySelector('.widget-label, label');
+      var text = label ? label.textContent.trim() : '';
+      w.querySelectorAll('[role="slider"]').forEach(function (h) {
+        if (!h.getAttribute('aria-label') && text) { h.setAttribute('aria-label', text); }
+      });
+    });
+  }
+  name();
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+})();
+"""
+
+
+def label_widget_sliders() -> None:
+    """Give every ipywidgets slider handle on the page an accessible name (its description).
+
+    Call once in a notebook (the explorers do): it displays a tiny script, so screen readers
+    announce "threshold, slider, 0.5" instead of an unnamed slider (axe rule
+    aria-input-field-name). Outside a kernel it does nothing.
+
+    Examples
+    --------
+    >>> label_widget_sliders()  # no kernel here: nothing shown
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return
+    if getattr(get_ipython(), "kernel", None) is None:
+        return
+    display(HTML(f"<script>{WIDGET_LABELS_JS}</script>"))
