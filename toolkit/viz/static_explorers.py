@@ -104,7 +104,9 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
 
     Examples
     --------
-    >>> spec = explorer_states("risk_communicator_app", max_states=6)  # doctest: +SKIP
+    >>> spec = explorer_states("bias_explorer_app", max_states=3)
+    >>> spec["controls"][0]["name"], spec["controls"][0]["values"], len(spec["states"])
+    ('ceu_share', [0.1, 0.8, 0.9], 3)
     """
     import toolkit.viz as viz
 
