@@ -83,7 +83,7 @@ class Genotypes:
 
     def is_missing(self) -> np.ndarray:
         """Boolean (n_variants, n_samples): True where the call is missing."""
-        return (self.calls[:, :, 0] < 0) | (self.calls[:, :, 1] < 0)
+        return (_pairs(self.calls) & 0x8080) != 0  # a sign bit set in either allele byte: -1
 
     # Counts shared with `ChunkedGenotypes` (same names, same results): the statistics in
     # `toolkit.genomics.stats` call these and work on either class (duck typing).
@@ -97,25 +97,30 @@ class Genotypes:
         >>> g.count_alleles().tolist()
         [[1, 3]]
         """
-        ref = count_per_row((self.calls == 0).reshape(self.n_variants, -1))
-        alt = count_per_row((self.calls >= 1).reshape(self.n_variants, -1))
+        ref = self._count(lambda c: c == 0, "variants")
+        alt = self._count(lambda c: c >= 1, "variants")
         return np.stack([ref, alt], axis=1)
 
     def count_called(self, axis: str = "variants") -> np.ndarray:
         """People with a full call per variant (``axis="variants"``), or variants per person."""
-        return _count(~self.is_missing(), axis)
+        total = self.n_samples if check_axis(axis) == "variants" else self.n_variants
+        return total - self.count_missing(axis)
 
     def count_missing(self, axis: str = "variants") -> np.ndarray:
         """People with a missing call per variant, or missing calls per person."""
-        return _count(self.is_missing(), axis)
+        return self._count(lambda c: (_pairs(c) & 0x8080) != 0, axis)  # a sign bit set: allele -1
 
     def count_hom_ref(self, axis: str = "variants") -> np.ndarray:
-        """Called REF/REF genotypes (no copy of allele 1) per variant or per person."""
-        return _count((self._alt_copies() == 0) & ~self.is_missing(), axis)
+        """Called genotypes with no copy of allele 1 (REF/REF, or e.g. 0/2) per variant or person."""
+        if self._codes_01():
+            return self._count(lambda c: _pairs(c) == 0, axis)
+        return self._count(lambda c: (_alt_copies(c) == 0) & ((_pairs(c) & 0x8080) == 0), axis)
 
     def count_het(self, axis: str = "variants") -> np.ndarray:
         """Called genotypes with one copy of allele 1 per variant or per person."""
-        return _count((self._alt_copies() == 1) & ~self.is_missing(), axis)
+        if self._codes_01():  # 0/1 or 1/0: the two bytes read as 0x0100 or 0x0001
+            return self._count(lambda c: (_pairs(c) == 0x0100) | (_pairs(c) == 0x0001), axis)
+        return self._count(lambda c: (_alt_copies(c) == 1) & ((_pairs(c) & 0x8080) == 0), axis)
 
     def count_hom_alt(self, axis: str = "variants") -> np.ndarray:
         """Called genotypes with two copies of allele 1 per variant or per person.
@@ -130,11 +135,28 @@ class Genotypes:
         >>> g.count_called(axis="samples").tolist()
         [1, 1, 1, 0]
         """
-        return _count(self._alt_copies() == 2, axis)
+        return self._count(lambda c: _pairs(c) == 0x0101, axis)
+
+    def _count(self, test, axis: str) -> np.ndarray:
+        """Count True in ``test(block of calls)`` per variant or per sample, 1,024 variants at a
+        time (small temporaries: several times faster than one genome-wide mask)."""
+        per_variant = check_axis(axis) == "variants"
+        out = np.zeros(self.n_variants if per_variant else self.n_samples, dtype=np.int64)
+        for start in range(0, self.n_variants, _ROWS):
+            mask = test(self.calls[start:start + _ROWS])
+            if per_variant:
+                out[start:start + len(mask)] = count_per_row(mask.reshape(len(mask), -1))
+            else:
+                out += np.add.reduce(mask.view(np.uint8), axis=0, dtype=np.int64)
+        return out
+
+    def _codes_01(self) -> bool:
+        """True when every allele code is -1, 0 or 1 (the fast counting paths apply)."""
+        return self.calls.size == 0 or self.calls.max() <= 1
 
     def _alt_copies(self) -> np.ndarray:
         """Copies of allele 1 per variant and sample (uint8; a missing allele counts 0)."""
-        return (self.calls[:, :, 0] == 1).view(np.uint8) + (self.calls[:, :, 1] == 1).view(np.uint8)
+        return _alt_copies(self.calls)
 
     def dosage(self) -> np.ndarray:
         """ALT allele count per variant and sample (0, 1, 2), float with NaN for missing calls."""
@@ -173,10 +195,17 @@ def count_per_row(mask: np.ndarray) -> np.ndarray:
     return np.add.reduce(mask.view(np.uint8), axis=1, dtype=np.int64)
 
 
-def _count(mask: np.ndarray, axis: str) -> np.ndarray:
-    """Count True in a (variants, samples) mask per variant or per sample."""
-    check_axis(axis)
-    return count_per_row(mask) if axis == "variants" else count_per_row(np.ascontiguousarray(mask.T))
+_ROWS = 1024  # variants per block when counting
+
+
+def _pairs(calls: np.ndarray) -> np.ndarray:
+    """(variants, samples) uint16: each call's two allele bytes read as one number (no copy)."""
+    return np.ascontiguousarray(calls).view(np.uint16)[:, :, 0]
+
+
+def _alt_copies(calls: np.ndarray) -> np.ndarray:
+    """Copies of allele 1 per variant and sample (uint8; a missing allele counts 0)."""
+    return (calls[:, :, 0] == 1).view(np.uint8) + (calls[:, :, 1] == 1).view(np.uint8)
 
 
 def _as_index(selection):

@@ -128,12 +128,15 @@ def pca(g, n_components: int = 10, maf: float = 0.05, **chunked_options) -> pd.D
     if not 1 <= n_components <= limit:
         raise ValueError(f"n_components must be between 1 and {limit} (samples or variants left "
                          f"after maf >= {maf}, minus 1); got {n_components}")
+    from scipy.linalg import eigh
+
     grm /= np.maximum(pairs, 1)  # each pair: average over variants where both have a call
-    eigval, eigvec = np.linalg.eigh(grm)
-    order = np.argsort(eigval)[::-1][:n_components]
+    n = g.n_samples  # only the leading eigenpairs are computed; their sum over all is the trace
+    eigval, eigvec = eigh(grm, subset_by_index=[n - n_components, n - 1], driver="evr")
+    order = np.argsort(eigval)[::-1]
     cols = [f"PC{i + 1}" for i in range(n_components)]
     out = pd.DataFrame(eigvec[:, order], index=pd.Index(g.samples, name="sample"), columns=cols)
     out.attrs["eigenvalues"] = eigval[order].tolist()
-    out.attrs["explained_variance_ratio"] = (eigval[order] / eigval.sum()).tolist()
+    out.attrs["explained_variance_ratio"] = (eigval[order] / np.trace(grm)).tolist()
     out.attrs["n_variants"] = n_kept
     return out
