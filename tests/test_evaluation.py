@@ -127,8 +127,8 @@ def test_calibration_errors():
         ev.calibration_table([0, 1], [0.2, 0.4], n_bins=0)
 
 
-def test_plot_calibration_overlays_models(tmp_path):
-    assert ev.plot_calibration is ev.view_calibration
+def test_view_calibration_overlays_models(tmp_path):
+    assert not hasattr(ev, "plot_calibration")  # one name per figure: view_* (plotly)
     fig = ev.view_calibration([0, 1, 0, 1], {"a": [0.1, 0.9, 0.2, 0.8], "b": [0.5] * 4},
                               output_file=tmp_path / "cal.html")
     assert [t.name for t in fig.data] == ["perfect calibration", "a", "b"]

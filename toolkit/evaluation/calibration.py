@@ -11,7 +11,7 @@ import pandas as pd
 from .._utils.validation import check_one_of
 from .metrics import _check_binary
 
-__all__ = ["calibration_table", "expected_calibration_error", "view_calibration", "plot_calibration"]
+__all__ = ["calibration_table", "expected_calibration_error", "view_calibration"]
 
 _STRATEGIES = ("uniform", "quantile")
 
@@ -155,8 +155,6 @@ def view_calibration(y_true, y_prob, n_bins: int = 10, strategy: str = "uniform"
         fig.write_html(output_file)
     return fig
 
-
-plot_calibration = view_calibration  # the name used in the course brief; same function
 
 
 def _check_prob(y_true, y_prob):

@@ -14,7 +14,7 @@ import pandas as pd
 from .metrics import _check_binary
 
 __all__ = ["PredictiveValues", "test_characteristics", "threshold_table", "net_benefit",
-           "decision_curve", "view_decision_curve", "plot_decision_curve"]
+           "decision_curve", "view_decision_curve"]
 
 
 class PredictiveValues(NamedTuple):
@@ -245,5 +245,3 @@ def view_decision_curve(curve: pd.DataFrame, title: str = "Decision curve",
         fig.write_html(output_file)
     return fig
 
-
-plot_decision_curve = view_decision_curve  # the name used in the course brief; same function
