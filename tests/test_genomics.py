@@ -422,3 +422,45 @@ def test_read_vcf_agrees_with_scikit_allel(tmp_path):
     assert mine.samples.tolist() == ref["samples"].tolist()
     assert mine.variant_ids.tolist() == ref["variants/ID"].tolist()
     assert mine.positions.tolist() == ref["variants/POS"].tolist()
+
+
+def test_read_vcf_in_parallel_pieces_equals_one_process(tmp_path, monkeypatch):
+    """A bgzip file read by 2 processes, one piece each (cut inside lines), gives the same result."""
+    from toolkit.genomics import vcf_read
+    from toolkit.genomics.vcf_split import bgzf_blocks, split_bgzf
+
+    rng = np.random.default_rng(6)
+    calls = np.where(rng.random((700, 300, 2)) < 0.02, -1, (rng.random((700, 300, 2)) < 0.3).astype(int))
+    calls[::50, 7] = [0, 2]  # a few multi-allelic calls
+    alt = ["G,T" if i % 50 == 0 else "G" for i in range(700)]
+    path = write_vcf(_geno(calls, alt=alt), tmp_path / "big.vcf.gz")
+    assert len(bgzf_blocks(path.read_bytes())) >= 8  # several blocks: cuts fall inside lines
+    monkeypatch.setattr(vcf_read, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(vcf_read, "_n_workers", lambda path: 2)
+    with pytest.warns(UserWarning, match="dropped 14 of 700 variants"):
+        parallel = read_vcf(path)
+    both = read_vcf(path, biallelic_only=False)
+    monkeypatch.setattr(vcf_read, "_n_workers", lambda path: 1)
+    with pytest.warns(UserWarning, match="dropped 14 of 700"):
+        single = read_vcf(path)
+    np.testing.assert_array_equal(parallel.calls, single.calls)
+    assert parallel.variant_ids.tolist() == single.variant_ids.tolist()
+    np.testing.assert_array_equal(both.calls, calls)
+    assert split_bgzf(path, 2, "#CHROM\n", tmp_path) is not None
+    tiny = write_vcf(_geno(calls[:5]), tmp_path / "tiny.vcf.gz")
+    assert split_bgzf(tiny, 2, "#CHROM\n", tmp_path) is None  # too few blocks to cut
+
+
+def test_read_vcf_in_parallel_names_the_line_of_an_error(tmp_path, monkeypatch):
+    from toolkit.genomics import vcf_read
+    from toolkit.genomics.vcf_write import _bgzf_block, _BGZF_EOF
+
+    body = "".join(f"22\t{p}\t.\tA\tG\t.\tPASS\t.\tGT" + "\t0/1" * 300 + "\n" for p in range(1, 700))
+    body += "22\t700\t.\tA\tG\t.\tPASS\t.\tGT" + "\t0/x" * 300 + "\n"
+    text = (HEADER + "".join(f"\tp{j}" for j in range(300)) + "\n" + body).encode()
+    path = tmp_path / "bad.vcf.gz"
+    path.write_bytes(b"".join(_bgzf_block(text[i:i + 65280]) for i in range(0, len(text), 65280)) + _BGZF_EOF)
+    monkeypatch.setattr(vcf_read, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(vcf_read, "_n_workers", lambda path: 2)
+    with pytest.raises(VCFFormatError, match="bad.vcf.gz, line 702: unrecognised genotype '0/x'"):
+        read_vcf(path)
