@@ -35,7 +35,7 @@ def test_matches_a_manual_refit():
 
     X, y, g = _two_groups(400, seed=2)
     t = performance_by_training_share(X, y, g, "B", shares=[0.3], n_train=100,
-                                      n_test_per_group=50, n_repeats=1, seed=7)
+                                      n_test_per_group=50, n_repeats=1, random_state=7)
     rng = np.random.default_rng(7)
     test = np.concatenate([rng.choice(np.flatnonzero(g == k), 50, replace=False)
                            for k in ["A", "B"]])

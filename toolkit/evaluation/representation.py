@@ -20,7 +20,8 @@ __all__ = ["performance_by_training_share"]
 
 def performance_by_training_share(X, y, groups, group: str, shares=(0.05, 0.2, 0.33),
                                   n_train: int = 300, n_test_per_group: int = 100,
-                                  n_repeats: int = 3, model=None, seed: int = 0) -> pd.DataFrame:
+                                  n_repeats: int = 3, model=None,
+                                  random_state: int | None = 0) -> pd.DataFrame:
     """Test AUC of every group when ``group`` makes up each fraction of the training set.
 
     A fixed test set (``n_test_per_group`` patients from every group) is set aside first. For
@@ -43,7 +44,8 @@ def performance_by_training_share(X, y, groups, group: str, shares=(0.05, 0.2, 0
         Fresh training draws per share (the spread shows the sampling noise).
     model : sklearn classifier, optional
         Default: standardise, then L2 logistic regression with ``C=0.01``.
-    seed : int, default 0
+    random_state : int or None, default 0
+        Seeds the test-set split and the training draws.
 
     Returns
     -------
@@ -78,7 +80,7 @@ def performance_by_training_share(X, y, groups, group: str, shares=(0.05, 0.2, 0
     check_one_of("group", group, labels)
     if any(not 0 <= s <= 1 for s in shares):
         raise ValueError(f"shares must be fractions in [0, 1]; got {list(shares)}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     test = np.concatenate([rng.choice(np.flatnonzero(g == k), n_test_per_group, replace=False)
                            for k in labels if (g == k).sum() > n_test_per_group] or [[]])
     if len(test) != n_test_per_group * len(labels):
