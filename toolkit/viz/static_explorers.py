@@ -81,8 +81,10 @@ def _state(app: Any) -> dict:
             "shapes": layout.get("shapes", []), "summary": app.summary.value}
 
 
-def _key(values: tuple) -> str:
-    return json.dumps([v if not isinstance(v, float) else round(v, 10) for v in values])
+def _key(indices: tuple) -> str:
+    """A state's key: each control's position in its list of values, e.g. "2,0,1" (the page's
+    script builds the same key, so no number formatting has to agree between Python and JS)."""
+    return ",".join(str(i) for i in indices)
 
 
 def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> dict:
@@ -100,7 +102,8 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
     -------
     dict
         ``controls`` (name, kind, description, values, start value), ``layout`` (the starting
-        figure's layout), ``states`` ({JSON list of values: state}) and ``start`` (its key).
+        figure's layout), ``states`` ({key: state}, the key listing each control's index in
+        its values, e.g. "2,0") and ``start`` (the starting state's key).
 
     Examples
     --------
@@ -119,17 +122,17 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
     layout = json.loads(app.figure.to_json()).get("layout", {})
     grid = _grid(controls, max_states)
     states = {}
-    for values in itertools.product(*grid.values()):
-        for control, value in zip(controls.values(), values):
-            if control.value != value:
-                control.value = value
-        states[_key(values)] = _state(app)
+    for indices in itertools.product(*(range(len(v)) for v in grid.values())):
+        for control, values, i in zip(controls.values(), grid.values(), indices):
+            if control.value != values[i]:
+                control.value = values[i]
+        states[_key(indices)] = _state(app)
     for control, value in zip(controls.values(), start_values):
         control.value = value
     described = [{"name": name, "kind": type(c).__name__, "description": c.description or name,
                   "values": grid[name], "value": c.value} for name, c in controls.items()]
-    return {"controls": described, "layout": layout, "states": states,
-            "start": _key(start_values)}
+    start = tuple(grid[name].index(value) for name, value in zip(grid, start_values))
+    return {"controls": described, "layout": layout, "states": states, "start": _key(start)}
 
 
 def _control_html(uid: str, i: int, control: dict) -> str:
@@ -157,13 +160,13 @@ _SCRIPT = """
   function current() {
     return spec.controls.map(function (c, i) {
       var el = document.getElementById("%(uid)s-c" + i);
-      if (c.kind === "Checkbox") return el.checked;
-      return c.values[Number(el.value)];
+      if (c.kind === "Checkbox") return c.values.indexOf(el.checked);
+      return Number(el.value);
     });
   }
-  function key(values) { return JSON.stringify(values); }
   function draw() {
-    var values = current(), state = spec.states[key(values)];
+    var idx = current(), state = spec.states[idx.join(",")];
+    var values = idx.map(function (j, i) { return spec.controls[i].values[j]; });
     spec.controls.forEach(function (c, i) {
       var out = document.getElementById("%(uid)s-c" + i + "-out");
       if (out) { out.textContent = String(values[i]);
@@ -205,9 +208,9 @@ def explorer_html(spec: dict, uid: str, title: str, live_url: str | None = None)
     Examples
     --------
     >>> spec = {"controls": [{"name": "k", "kind": "IntSlider", "description": "k",
-    ...          "values": [1, 2], "value": 1}], "layout": {}, "start": "[1]",
-    ...         "states": {"[1]": {"data": [], "annotations": [], "shapes": [], "summary": "one"},
-    ...                    "[2]": {"data": [], "annotations": [], "shapes": [], "summary": "two"}}}
+    ...          "values": [1, 2], "value": 1}], "layout": {}, "start": "0",
+    ...         "states": {"0": {"data": [], "annotations": [], "shapes": [], "summary": "one"},
+    ...                    "1": {"data": [], "annotations": [], "shapes": [], "summary": "two"}}}
     >>> block = explorer_html(spec, "ex", "Demo")
     >>> 'type="range"' in block and 'aria-live="polite"' in block
     True
