@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import sys
 import warnings
 import zlib
 from pathlib import Path
@@ -25,7 +24,6 @@ __all__ = ["read_vcf", "VCFFormatError"]
 
 _FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"]
 _BLOCK_ROWS = 4096  # variants per block of the growing calls array
-_PARALLEL_BYTES = 4_000_000  # bgzip files from this size are read by several processes
 
 
 class VCFFormatError(ValueError):
@@ -127,10 +125,6 @@ def _read_htslib(path: Path, want, biallelic_only: bool):
         raise _Malformed() from None
     try:
         _header([line.encode() for line in reader.raw_header.splitlines()], path)
-        if want is None:
-            parts = _read_in_parts(path, reader.raw_header, len(reader.samples), biallelic_only)
-            if parts is not None:
-                return (list(reader.samples), *parts)
         records, scan = reader, want
         if want is not None and any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi")):
             end = "" if np.isinf(want[2]) else f"-{int(want[2])}"
@@ -140,51 +134,6 @@ def _read_htslib(path: Path, want, biallelic_only: bool):
         raise
     except Exception as err:  # htslib stopped at a line it cannot parse (or _Malformed)
         raise _Malformed() from err
-    finally:
-        reader.close()
-
-
-def _n_workers(path: Path) -> int:
-    """Processes for reading: up to 4 (one per CPU) for a file of 4 MB or more, on Linux."""
-    if not sys.platform.startswith("linux") or path.stat().st_size < _PARALLEL_BYTES:
-        return 1
-    return max(1, min(4, len(os.sched_getaffinity(0))))
-
-
-def _read_in_parts(path: Path, header: str, n_samples: int, biallelic_only: bool):
-    """Calls, fixed columns and multi-allelic count read by several processes, one piece of
-    the file each (see `vcf_split`); None where one process is better or the file cannot be cut."""
-    n = _n_workers(path)
-    if n < 2:
-        return None
-    import multiprocessing
-    import tempfile
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .vcf_split import split_bgzf
-
-    with tempfile.TemporaryDirectory(prefix="read_vcf_") as tmp:
-        pieces = split_bgzf(path, n, header if header.endswith("\n") else header + "\n", Path(tmp))
-        if pieces is None:
-            return None
-        with ProcessPoolExecutor(len(pieces), mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_read_piece, pieces, [n_samples] * len(pieces),
-                                    [biallelic_only] * len(pieces)))
-    calls = np.concatenate([r[0] for r in results])
-    columns = [[value for r in results for value in r[1][i]] for i in range(5)]
-    return calls, columns, sum(r[2] for r in results)
-
-
-def _read_piece(piece: Path, n_samples: int, biallelic_only: bool):
-    """`_collect` on one piece of a VCF (in a worker process)."""
-    import cyvcf2
-
-    cyvcf2.cyvcf2.set_htslib_log_level(0)
-    reader = cyvcf2.VCF(str(piece))
-    try:
-        if len(reader.samples) != n_samples:
-            raise _Malformed()
-        return _collect(reader, n_samples, None, biallelic_only)
     finally:
         reader.close()
 
