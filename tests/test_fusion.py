@@ -145,7 +145,7 @@ def test_intermediate_modality_dropout_and_gate_weights(data):
 @pytest.fixture(scope="module")
 def showdown():
     X, y, mods = make_multimodal(n_samples=400, random_state=0)
-    return compare_models(X.assign(outcome=y), mods, "outcome", cv=5, seed=0,
+    return compare_models(X.assign(outcome=y), mods, "outcome", cv=5, random_state=0,
                           strategies=("early", "late", "stacking"), n_boot=500)
 
 
@@ -244,7 +244,7 @@ def test_survival_fusion_handles_missing_modalities(strategy):
 
 def test_survival_showdown_fusion_beats_each_informative_modality():
     frame, mods = _survival_frame(400)
-    table = compare_models(frame, mods, ("months", "died"), cv=5, seed=0, n_boot=300)
+    table = compare_models(frame, mods, ("months", "died"), cv=5, random_state=0, n_boot=300)
     assert set(table.strategy) == {"single", "early", "late"}  # others skipped for survival
     single = table[table.strategy == "single"].set_index("modalities")["c_index"]
     best = table.iloc[0]
@@ -297,7 +297,7 @@ def _cohort_and_table(effect: float, names=None):
                                                tumour_expression_effect=effect)
     blocks = cohort_features(cohort)[1]
     modalities = {m: blocks[m] for m in (names or blocks)}
-    table = compare_models(cohort, modalities, cv=5, seed=COHORT_SEED,
+    table = compare_models(cohort, modalities, cv=5, random_state=COHORT_SEED,
                            strategies=("early", "late"), n_boot=500)
     return cohort, modalities, table
 
@@ -323,7 +323,7 @@ def test_cohort_fusion_ci_lies_above_every_single_modality(two_signals):
     assert best["delta_lower"] > 0  # paired gain over the best single modality
     # deterministic per seed: a smaller grid on the same cohort reproduces the row exactly
     pair = compare_models(cohort, {m: modalities[m] for m in ("imaging", "tumour")}, cv=5,
-                          seed=COHORT_SEED, strategies=("early",), n_boot=500)
+                          random_state=COHORT_SEED, strategies=("early",), n_boot=500)
     row = ["auc", "auc_lower", "auc_upper"]
     pd.testing.assert_series_equal(
         pair.set_index(["modalities", "strategy"]).loc[("imaging+tumour", "early"), row],

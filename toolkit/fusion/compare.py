@@ -66,7 +66,7 @@ def make_fusion_model(strategy: str, modalities: dict, random_state: int = 0,
 
 
 def compare_models(data, modalities: dict | None = None, outcome="mutation", cv: int = 5,
-                   seed: int = 0, strategies=("early", "late", "stacking", "intermediate"),
+                   random_state: int | None = 0, strategies=("early", "late", "stacking", "intermediate"),
                    n_boot: int = 1000, ci: float = 0.95, groups=None,
                    return_predictions: bool = False):
     """Cross-validated AUC (or c-index) with 95 % CI for every modality subset and fusion strategy.
@@ -89,7 +89,7 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
         comparison: Cox models (`SurvivalFusion`), scored by Harrell's c-index.
     cv : int, default 5
         Stratified folds (grouped by ``groups`` if given).
-    seed : int, default 0
+    random_state : int or None, default 0
         Seeds the folds, the models and the bootstrap: the table is identical per seed.
     strategies : sequence of str, default ("early", "late", "stacking", "intermediate")
         Fusion strategies for subsets of 2+ modalities (see ``STRATEGIES``; for survival
@@ -143,15 +143,15 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise ValueError(f"strategies must be among {STRATEGIES}; got {unknown}")
-    splitter = (StratifiedKFold(cv, shuffle=True, random_state=seed) if groups is None
-                else StratifiedGroupKFold(cv, shuffle=True, random_state=seed))
+    splitter = (StratifiedKFold(cv, shuffle=True, random_state=random_state) if groups is None
+                else StratifiedGroupKFold(cv, shuffle=True, random_state=random_state))
     folds = list(splitter.split(X, y["event"] if survival else y, groups))
     predictions = {}
     for subset in _subsets(list(modalities)):
         columns = [c for m in subset for c in modalities[m]]
         for strategy in ["single"] if len(subset) == 1 else [s for s in strategies
                                                               if s in allowed]:
-            model = make_fusion_model(strategy, {m: modalities[m] for m in subset}, seed,
+            model = make_fusion_model(strategy, {m: modalities[m] for m in subset}, random_state,
                                       survival)
             with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
                 warnings.simplefilter("ignore", category=UserWarning)
@@ -166,7 +166,7 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
         name = "c_index"
     else:
         score, name = (lambda i, p: auc_mann_whitney(y[i], p[i])), "auc"
-    table = _bootstrap_table(predictions, score, name, len(y), n_boot, ci, seed, groups)
+    table = _bootstrap_table(predictions, score, name, len(y), n_boot, ci, random_state, groups)
     if return_predictions:
         oof = pd.DataFrame({f"{k[0]} ({k[2]})": v for k, v in predictions.items()}, index=X.index)
         return table, oof

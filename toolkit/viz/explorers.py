@@ -342,7 +342,7 @@ def _fusion_data(seed: int = 0):
 
     X, y, modalities = make_multimodal(n_samples=300, random_state=seed)
     table = compare_models(X.assign(y=y), modalities, outcome="y", strategies=["early"],
-                           n_boot=200, seed=seed)
+                           n_boot=200, random_state=seed)
     return X, y, modalities, table
 
 
