@@ -105,19 +105,3 @@ def test_filters_and_errors():
     with pytest.raises(ValueError, match="min_stars must be between 0 and 4; got 5"):
         load_clinvar_missense(min_stars=5)
     assert load_clinvar_missense(min_stars=4).frame.empty
-
-
-def _lesson_text(name: str) -> str:
-    import nbformat
-
-    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
-    return "\n".join(c.source for c in nbformat.read(path, 4).cells if c.cell_type == "markdown")
-
-
-def test_lesson_corrections_of_issue_19_stay_in_place():
-    lesson04, lesson22 = _lesson_text("04_variant_interpretation"), _lesson_text("22_protein_structure")
-    assert "807,162" in lesson04 and "140,000" not in lesson04  # gnomAD v4
-    assert "**same variants**" in lesson04 and "same genes (proteins)" in lesson04  # Grimm 2015
-    for text in (lesson04, lesson22):  # Bergquist et al. 2025: AlphaMissense beyond supporting
-        assert "PP3_Strong" in text and "BP4_Moderate" in text
-    assert "supporting evidence only" not in lesson22
