@@ -24,6 +24,7 @@ __all__ = ["read_vcf", "VCFFormatError"]
 
 _FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"]
 _BLOCK_ROWS = 4096  # variants per block of the growing calls array
+_HTSLIB_DEFAULT_LOG_LEVEL = 3  # HTS_LOG_WARNING, restored after reading
 
 
 class VCFFormatError(ValueError):
@@ -122,13 +123,14 @@ def _read_htslib(path: Path, want, biallelic_only: bool):
     try:
         reader = cyvcf2.VCF(str(path), threads=2)
     except Exception:  # htslib cannot open it (no header, unrecognised format)
+        cyvcf2.cyvcf2.set_htslib_log_level(_HTSLIB_DEFAULT_LOG_LEVEL)
         raise _Malformed() from None
     try:
         _header([line.encode() for line in reader.raw_header.splitlines()], path)
         records, scan = reader, want
         if want is not None and any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi")):
             end = "" if np.isinf(want[2]) else f"-{int(want[2])}"
-            records, scan = reader(f"{want[0]}:{want[1]}{end}"), None
+            records = reader(f"{want[0]}:{want[1]}{end}")  # overlapping; POS is filtered below
         return (list(reader.samples), *_collect(records, len(reader.samples), scan, biallelic_only))
     except VCFFormatError:
         raise
@@ -136,6 +138,7 @@ def _read_htslib(path: Path, want, biallelic_only: bool):
         raise _Malformed() from err
     finally:
         reader.close()
+        cyvcf2.cyvcf2.set_htslib_log_level(_HTSLIB_DEFAULT_LOG_LEVEL)
 
 
 def _collect(records, n_samples: int, want, biallelic_only: bool):
