@@ -376,3 +376,12 @@ def test_chunked_frequencies_equal_plink2_freq(cohort):
     mine, ref = mine[whole], ref[whole]
     printed = np.array([float(f"{x:.6g}") for x in mine])  # plink2 prints 6 significant digits
     np.testing.assert_array_equal(printed, ref.to_numpy())
+
+
+def test_in_memory_only_functions_say_how_to_load_a_store(pair):
+    from toolkit.genomics import standardized_dosage
+
+    _, cg = pair
+    with pytest.raises(TypeError, match=r"needs genotypes in memory; got ChunkedGenotypes\. Load them "
+                                        r"first with \.to_genotypes\(\)"):
+        standardized_dosage(cg)
