@@ -95,7 +95,7 @@ def run_note(rel: str, repo_url: str) -> str:
               "`!pip install \"git+<repository URL>\"`)" if links else
               "on Binder or Colab (links appear on the published site; see *Running the course* "
               "in the instructor guide)")
-    return (":::{note} Run this lesson\n"
+    return (":::{admonition} Run this lesson\n:class: note\n"
             f"This page shows `{rel}` already run, with its outputs. To run it yourself: "
             f"**locally**, `make lab` in the course folder, then open `{rel}`; or {online}. "
             "Checkpoints check your answers only when you run the lesson.\n:::")
@@ -229,7 +229,7 @@ def landing_page(lessons: list[Path], explorers: list[Path], doc_pages: list[Pat
              "to tell a trustworthy model from a lucky one. Every lesson below is shown already "
              "run, with its figures and results: no installation needed to read it. Each figure "
              "carries a text description (and its data table where it is a chart of a table).", "",
-             ":::{note} Run the course",
+             ":::{admonition} Run the course", ":class: note",
              "Locally: `make lab` in the course folder (Python 3.10+); on Binder or Colab: the "
              "links under each lesson's title" + ("" if repo_url else " (on the published site)")
              + ". Explorers also run live with Voila (`make explore`).", ":::", "",

@@ -173,7 +173,9 @@ _SCRIPT = """
                  document.getElementById("%(uid)s-c" + i).setAttribute("aria-valuetext", String(values[i])); }
     });
     if (!state) { live.textContent = "This combination was not precomputed; use the live explorer."; return; }
-    var layout = Object.assign({}, spec.layout, {annotations: state.annotations, shapes: state.shapes});
+    var layout = Object.assign({}, spec.layout, {annotations: state.annotations, shapes: state.shapes,
+                                                 autosize: true});
+    delete layout.width;                         // fit the page column
     Plotly.react(div, state.data, layout, {displaylogo: false, responsive: true});
     live.innerHTML = state.summary;
   }
