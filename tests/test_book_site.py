@@ -59,6 +59,23 @@ def test_site_has_every_lesson_explorer_and_doc_page():
     assert "unexecuted" not in summary["notebooks"].values(), summary["notebooks"]
 
 
+def test_every_page_has_one_h1_and_headings_in_order():
+    import re
+
+    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first")
+    problems = []
+    for page in audit.pages():
+        text = page.read_text()
+        start = text.find('<article class="bd-article">')
+        article = text[start:text.find("</article>", start)] if start >= 0 else text
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", article)]
+        if levels.count(1) != 1 or not levels or levels[0] != 1:
+            problems.append(f"{page.name}: headings {levels[:5]}...")
+        problems += [f"{page.relative_to(audit.SITE)}: h{a} then h{b}"
+                     for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert problems == []
+
+
 def test_every_page_opens_without_console_errors(site_report):
     errors = {u: r["console"] for u, r in site_report["results"].items() if r["console"]}
     assert errors == {}
