@@ -71,7 +71,13 @@ def executed(path: Path, execute: bool) -> tuple[nbformat.NotebookNode, str]:
     sys.path.insert(0, str(ROOT / "tests"))
     from notebook_runner import run_notebook
 
-    run_notebook(path)
+    try:
+        run_notebook(path)
+    except Exception as error:  # noqa: BLE001 - one clear line instead of a kernel traceback
+        sys.exit(f"make book: {path.relative_to(ROOT)} failed to run ({type(error).__name__}: "
+                 f"{str(error).strip().splitlines()[-1][:200] if str(error).strip() else ''}); "
+                 f"see `pytest tests/test_notebooks.py -k {path.stem}`, or build without it: "
+                 "python book/build.py --no-execute")
     return nbformat.read(saved, as_version=4), "executed"
 
 
