@@ -6,6 +6,7 @@ folder on ``sys.path`` (rootdir-based "prepend" import mode), as for ``notebook_
 from __future__ import annotations
 
 import socket
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -30,3 +31,44 @@ def ball(shape: tuple[int, ...], centre, radius: float) -> np.ndarray:
     g = np.indices(shape)
     offset = g - np.asarray(centre, float).reshape(-1, *[1] * len(shape))
     return ((offset ** 2).sum(0) <= radius ** 2).astype(np.uint8)
+
+
+def write_tiny_exercise(exercises: Path, name: str) -> Path:
+    """Write a two-question otter master ``exercises/<name>/<name>.ipynb`` (q1 1 point, q2 2 points).
+
+    Built like the real exercises (public checks with one-sentence messages, hidden tests), small
+    enough that building and grading it takes seconds. Returns the notebook's path.
+    """
+    import nbformat
+
+    def raw(text):
+        return nbformat.v4.new_raw_cell(textwrap.dedent(text).strip())
+
+    code = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [
+        raw(f"""# ASSIGNMENT CONFIG
+             name: {name}
+             tests:
+               files: false
+               ok_format: true
+             export_cell: false
+             check_all_cell: false
+             init_cell: true
+             run_tests: false
+             generate: false"""),
+        code("import numpy as np\nfrom toolkit.grading.messages import expect"),
+        raw("# BEGIN QUESTION\nname: q1\npoints: 1"), raw("# BEGIN SOLUTION"),
+        code("answer = 6 * 7  # SOLUTION"), raw("# END SOLUTION"), raw("# BEGIN TESTS"),
+        code('expect(isinstance(answer, int), "answer should be a whole number.")'),
+        code("# HIDDEN\nanswer == 42"), raw("# END TESTS"), raw("# END QUESTION"),
+        raw("# BEGIN QUESTION\nname: q2\npoints: 2"), raw("# BEGIN SOLUTION"),
+        code("squares = np.arange(5) ** 2  # SOLUTION"), raw("# END SOLUTION"), raw("# BEGIN TESTS"),
+        code('expect(len(squares) == 5, "squares should hold 5 numbers.")'),
+        code("# HIDDEN\nnp.array_equal(squares, [0, 1, 4, 9, 16])"), raw("# END TESTS"), raw("# END QUESTION"),
+    ]
+    path = exercises / name / f"{name}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return path

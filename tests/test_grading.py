@@ -10,15 +10,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers import write_tiny_exercise
 from toolkit.grading import build_exercise, grade_submissions
 from toolkit.grading.answers import Unsupported, dumps, loads
 from toolkit.grading.landlock import landlock_abi
 
 NAME = "00_tiny"
-
-
-def _raw(text):
-    return nbformat.v4.new_raw_cell(textwrap.dedent(text).strip())
 
 
 def _code(text):
@@ -29,31 +26,7 @@ def _code(text):
 def exercise(tmp_path_factory):
     """A two-question exercise, built with otter assign like the real ones."""
     root = tmp_path_factory.mktemp("grading")
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
-    nb.cells = [
-        _raw("""# ASSIGNMENT CONFIG
-             name: 00_tiny
-             tests:
-               files: false
-               ok_format: true
-             export_cell: false
-             check_all_cell: false
-             init_cell: true
-             run_tests: false
-             generate: false"""),
-        _code("import numpy as np\nfrom toolkit.grading.messages import expect"),
-        _raw("# BEGIN QUESTION\nname: q1\npoints: 1"), _raw("# BEGIN SOLUTION"),
-        _code("answer = 6 * 7  # SOLUTION"), _raw("# END SOLUTION"), _raw("# BEGIN TESTS"),
-        _code('expect(isinstance(answer, int), "answer should be a whole number.")'), _code("# HIDDEN\nanswer == 42"), _raw("# END TESTS"),
-        _raw("# END QUESTION"),
-        _raw("# BEGIN QUESTION\nname: q2\npoints: 2"), _raw("# BEGIN SOLUTION"),
-        _code("squares = np.arange(5) ** 2  # SOLUTION"), _raw("# END SOLUTION"), _raw("# BEGIN TESTS"),
-        _code('expect(len(squares) == 5, "squares should hold 5 numbers.")'), _code("# HIDDEN\nnp.array_equal(squares, [0, 1, 4, 9, 16])"),
-        _raw("# END TESTS"), _raw("# END QUESTION"),
-    ]
-    (root / "exercises" / NAME).mkdir(parents=True)
-    nbformat.write(nb, root / "exercises" / NAME / f"{NAME}.ipynb")
+    write_tiny_exercise(root / "exercises", NAME)
     paths = build_exercise(NAME, root / "exercises", root / "dist")
     return root, paths
 
