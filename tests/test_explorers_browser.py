@@ -209,3 +209,20 @@ def test_bias_explorer_mix_changes_auc(browser, server):
     assert _aucs(re.sub(r"<[^>]+>", "", app.summary.value)) == after
     _shot(page, server[0] + "_bias_explorer")
     page.close()
+
+
+def test_harmonisation_explorer_scanner_effect_changes_site_accuracy(browser, server):
+    from toolkit.viz import harmonisation_explorer_app
+
+    page = _open(browser, server, "harmonisation_explorer", "Scanner effect")
+    summary, svg = _summary(page), _svg_text(page)
+    assert "Scanner effect x1;" in summary
+    _press_slider(page, 0, "ArrowRight", 2)  # scanner effect x1 -> x2
+    summary2, _ = _wait_changed(page, summary, svg, "Scanner effect x2;")
+    accuracy = re.compile(r"Site guessed from the features: ([0-9.]+) without")
+    assert accuracy.search(summary2).group(1) != accuracy.search(summary).group(1)  # the number moved
+    app = harmonisation_explorer_app(interactive=True)  # the same app, driven in-process
+    app.controls["site_effect"].value = 2.0
+    assert re.sub(r"<[^>]+>", "", app.summary.value) in summary2
+    _shot(page, server[0] + "_harmonisation_explorer")
+    page.close()
