@@ -71,18 +71,24 @@ def test_pca_matches_plink2_eigenvectors_and_eigenvalues(cohort):
         assert abs(r) >= 0.9999, (k, r)
 
 
-def test_polygenic_score_matches_plink2_score_sums(cohort):
-    g, tmp, _ = cohort
+def _scores_and_plink2(g, tmp, n_weights: int):
+    """Our polygenic score and plink2's --score sums for random weights on ``n_weights`` variants,
+    about 40 % of them given for the REF allele. Returns (ours, plink2's, weighted indices, REF-named)."""
     rng = np.random.default_rng(1)
-    idx = rng.choice(g.n_variants, 300, replace=False)
-    names_ref = rng.random(300) < 0.4
+    idx = rng.choice(g.n_variants, n_weights, replace=False)
+    names_ref = rng.random(n_weights) < 0.4
     weights = pd.DataFrame({"id": g.variant_ids[idx],
                             "allele": np.where(names_ref, g.ref[idx], g.alt[idx]),
-                            "weight": rng.normal(size=300)})
+                            "weight": rng.normal(size=n_weights)})
     weights.to_csv(tmp / "weights.tsv", sep="\t", index=False)
     out = _plink2(tmp, "--score", tmp / "weights.tsv", 1, 2, 3, "header", "cols=+scoresums")
     ref = pd.read_csv(f"{out}.sscore", sep="\t").set_index("#IID")["SCORE1_SUM"]
-    mine = polygenic_score(g, weights)
+    return polygenic_score(g, weights), ref, idx, names_ref
+
+
+def test_polygenic_score_matches_plink2_score_sums(cohort):
+    g, tmp, _ = cohort
+    mine, ref, idx, names_ref = _scores_and_plink2(g, tmp, 300)
     assert names_ref.sum() > 50 and g.is_missing()[idx].sum() > 100
     assert np.corrcoef(mine, ref.loc[mine.index])[0, 1] >= 0.99999
     np.testing.assert_allclose(mine, ref.loc[mine.index], atol=1e-4, rtol=1e-5)
@@ -164,15 +170,6 @@ def test_real_pca_matches_plink2_on_200_people_per_superpopulation(real):
 
 def test_real_polygenic_score_matches_plink2_score_sums(real):
     g, tmp = real
-    rng = np.random.default_rng(1)
-    idx = rng.choice(g.n_variants, 500, replace=False)
-    names_ref = rng.random(500) < 0.4
-    weights = pd.DataFrame({"id": g.variant_ids[idx],
-                            "allele": np.where(names_ref, g.ref[idx], g.alt[idx]),
-                            "weight": rng.normal(size=500)})
-    weights.to_csv(tmp / "weights.tsv", sep="\t", index=False)
-    out = _plink2(tmp, "--score", tmp / "weights.tsv", 1, 2, 3, "header", "cols=+scoresums")
-    ref = pd.read_csv(f"{out}.sscore", sep="\t").set_index("#IID")["SCORE1_SUM"]
-    mine = polygenic_score(g, weights)
+    mine, ref, _, _ = _scores_and_plink2(g, tmp, 500)
     assert len(mine) == 2504
     np.testing.assert_allclose(mine, ref.loc[mine.index], atol=1e-4, rtol=1e-5)
