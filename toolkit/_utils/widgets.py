@@ -11,7 +11,7 @@ import re
 
 from .display import in_kernel
 
-__all__ = ["widgets_available", "widget", "wire_app"]
+__all__ = ["widgets_available", "widget", "wire_app", "label_widget_sliders"]
 
 
 def widgets_available() -> bool:
@@ -46,8 +46,6 @@ def wire_app(build, spec: dict, interactive: bool | None, title: str):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from toolkit.viz.a11y import label_widget_sliders
-
     label_widget_sliders()   # slider handles get their description as accessible name
     controls = {name: widget(kind, **kwargs) for name, (kind, kwargs) in spec.items()}
     figure, text = go.FigureWidget(fig), w.HTML(summary)
@@ -66,3 +64,41 @@ def wire_app(build, spec: dict, interactive: bool | None, title: str):
                   text, figure])
     box.controls, box.summary, box.figure = controls, text, figure
     return box
+
+
+WIDGET_LABELS_JS = """
+(function () {
+  function name() {
+    document.querySelectorAll('.widget-slider, .jupyter-widget-slider, .widget-hslider').forEach(function (w) {
+      var label = w.querySelector('.widget-label, label');
+      var text = label ? label.textContent.trim() : '';
+      w.querySelectorAll('[role="slider"]').forEach(function (h) {
+        if (!h.getAttribute('aria-label') && text) { h.setAttribute('aria-label', text); }
+      });
+    });
+  }
+  name();
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+})();
+"""
+
+
+def label_widget_sliders() -> None:
+    """Give every ipywidgets slider handle on the page an accessible name (its description).
+
+    Call once in a notebook (the explorers do): it displays a tiny script, so screen readers
+    announce "threshold, slider, 0.5" instead of an unnamed slider (axe rule
+    aria-input-field-name). Outside a kernel it does nothing.
+
+    Examples
+    --------
+    >>> label_widget_sliders()  # no kernel here: nothing shown
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return
+    if getattr(get_ipython(), "kernel", None) is None:
+        return
+    display(HTML(f"<script>{WIDGET_LABELS_JS}</script>"))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from toolkit._utils.widgets import label_widget_sliders  # noqa: F401  (public here too)
+
 __all__ = ["OKABE_ITO", "describe_figure", "figure_table", "accessible_html",
            "use_course_style", "okabe_ito_template", "label_widget_sliders"]
 
@@ -243,39 +245,3 @@ def use_course_style() -> str:
 
 #: Names each ipywidgets slider handle (role="slider", no accessible name in ipywidgets 8)
 #: after its visible description, and keeps doing so as widgets appear (MutationObserver).
-WIDGET_LABELS_JS = """
-(function () {
-  function name() {
-    document.querySelectorAll('.widget-slider, .jupyter-widget-slider, .widget-hslider').forEach(function (w) {
-      var label = w.querySelector('.widget-label, label');
-      var text = label ? label.textContent.trim() : '';
-      w.querySelectorAll('[role="slider"]').forEach(function (h) {
-        if (!h.getAttribute('aria-label') && text) { h.setAttribute('aria-label', text); }
-      });
-    });
-  }
-  name();
-  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
-})();
-"""
-
-
-def label_widget_sliders() -> None:
-    """Give every ipywidgets slider handle on the page an accessible name (its description).
-
-    Call once in a notebook (the explorers do): it displays a tiny script, so screen readers
-    announce "threshold, slider, 0.5" instead of an unnamed slider (axe rule
-    aria-input-field-name). Outside a kernel it does nothing.
-
-    Examples
-    --------
-    >>> label_widget_sliders()  # no kernel here: nothing shown
-    """
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:
-        return
-    if getattr(get_ipython(), "kernel", None) is None:
-        return
-    display(HTML(f"<script>{WIDGET_LABELS_JS}</script>"))
