@@ -23,8 +23,9 @@ from .genotypes import Genotypes
 __all__ = ["read_vcf", "VCFFormatError"]
 
 _FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"]
-_BLOCK_ROWS = 4096  # variants per block of the growing calls array
+_BLOCK_ROWS = 256  # variants per block of GT values (small: its numpy temporaries stay in cache)
 _HTSLIB_DEFAULT_LOG_LEVEL = 3  # HTS_LOG_WARNING, restored after reading
+_VECTOR_END = -2**31 + 1  # htslib's filler after the last allele of a shorter call
 
 
 class VCFFormatError(ValueError):
@@ -144,43 +145,56 @@ def _read_htslib(path: Path, want, biallelic_only: bool):
 def _collect(records, n_samples: int, want, biallelic_only: bool):
     """Calls, fixed columns and the number of multi-allelic sites dropped (one pass).
 
-    ``want`` filters by region while scanning (None: keep every record).
+    ``want`` filters by region while scanning (None: keep every record). The loop does as
+    little as it can per variant (it runs once per line of the file): it copies each record's
+    GT values, as htslib stores them, into a block of rows; `_alleles` then decodes and checks
+    a whole block in one numpy step.
     """
-    blocks, fixed, n_multi = [], [], 0
-    block, i = np.empty((_BLOCK_ROWS, n_samples, 2), dtype=np.int8), 0
+    blocks, n_multi = [], 0
+    chrom, pos, ids, ref, alts = [], [], [], [], []
+    block, i = np.empty((_BLOCK_ROWS, n_samples, 2), dtype=np.int32), 0
     for rec in records:
         if want is not None and (rec.CHROM != want[0] or not want[1] <= rec.POS <= want[2]):
             continue
-        if "GT" not in rec.FORMAT:  # also where htslib gave up on the line: read nothing more
-            raise _Malformed()
         alt = rec.ALT
         if biallelic_only and len(alt) > 1:
             n_multi += 1
             continue
-        gt = rec.genotype.array()  # (samples, ploidy + 1): alleles (-1 missing), phased flag
-        block[i] = gt[:, :2] if gt.shape[1] == 3 else _diploid(gt)
-        fixed.append((rec.CHROM, rec.POS, rec.ID or ".", rec.REF, ",".join(alt) or "."))
+        gt = rec.format("GT", int)  # (samples, 2); None if the line has no GT field
+        block[i] = gt if gt is not None and gt.shape[1] == 2 else _haploid_missing(gt)
+        chrom.append(rec.CHROM), pos.append(rec.POS), ids.append(rec.ID), ref.append(rec.REF)
+        alts.append(alt)
         i += 1
         if i == _BLOCK_ROWS:
-            blocks.append(block)
-            block, i = np.empty_like(block), 0
-    blocks.append(block[:i])
-    calls = np.concatenate(blocks)
-    half = calls[:, :, 1] == -2  # a lone '.' among diploid calls: missing; '0' alone: haploid
+            blocks.append(_alleles(block, biallelic_only))
+            i = 0
+    blocks.append(_alleles(block[:i], biallelic_only))
+    columns = [chrom, pos, [v or "." for v in ids], ref, [",".join(a) or "." for a in alts]]
+    return np.concatenate(blocks), columns, n_multi
+
+
+def _alleles(block: np.ndarray, biallelic_only: bool) -> np.ndarray:
+    """Decode htslib's GT values (variants, samples, 2) to int8 allele indices (-1 missing).
+
+    htslib stores each allele as (index + 1) * 2, plus 1 if phased ('|'), and 0 for '.'
+    (BCF's encoding of GT, in the BCF chapter of the VCF specification); a lone '.' among
+    diploid calls has the filler value -2**31 + 1 as its second allele. Phase is not kept.
+    """
+    alleles = (block >> 1) - 1
+    half = block[:, :, 1] == _VECTOR_END  # '.' alone: missing; '0' alone: a haploid call
     if half.any():
-        if (calls[:, :, 0][half] != -1).any():
+        if (block[:, :, 0][half] != 0).any():
             raise _Malformed()
-        calls[:, :, 1][half] = -1
-    if biallelic_only and calls.size and calls.max() > 1:
-        raise _Malformed()  # a call names an allele ALT does not list
-    columns = [list(col) for col in zip(*fixed)] if fixed else [[] for _ in range(5)]
-    return calls, columns, n_multi
+        alleles[:, :, 1][half] = -1
+    if alleles.size and alleles.max() > (1 if biallelic_only else 127):
+        raise _Malformed()  # a call names an allele ALT does not list (or beyond int8)
+    return alleles.astype(np.int8)
 
 
-def _diploid(gt: np.ndarray) -> np.ndarray:
-    """Calls of a record whose ploidy is not 2: all '.' (missing) is fine, anything else is not."""
-    if gt.shape[1] == 2 and (gt[:, 0] == -1).all():
-        return np.full((len(gt), 2), -1, dtype=np.int8)
+def _haploid_missing(gt) -> np.ndarray:
+    """GT values of a record with one value per person: all '.' (missing) is fine, else not."""
+    if gt is not None and gt.shape[1] == 1 and (gt == 0).all():
+        return np.zeros((len(gt), 2), dtype=np.int32)  # 0: '.'
     raise _Malformed()
 
 
