@@ -122,12 +122,12 @@ def test_bad_lexicon_and_corpus_give_clear_errors():
     with pytest.raises(ValueError, match=r"lexicon must have the tables 'genes' and 'diseases'; missing \['diseases'\]"):
         L.find_mentions("BRCA1", {"genes": {"BRCA1": []}})
     with pytest.raises(ValueError, match=r"corpus must have the columns 'passage_id' and 'text'; missing \['text'\]"):
-        L.extract(pd.DataFrame({"passage_id": ["a"], "body": ["BRCA1"]}))
+        L.extract_from_corpus(pd.DataFrame({"passage_id": ["a"], "body": ["BRCA1"]}))
 
 
 def test_empty_inputs():
     assert L.find_mentions("") == [] and L.find_relations("", []) == []
-    empty = L.extract(pd.DataFrame({"passage_id": [], "text": []}))
+    empty = L.extract_from_corpus(pd.DataFrame({"passage_id": [], "text": []}))
     assert len(empty["mentions"]) == 0 and len(empty["relations"]) == 0
 
 
@@ -144,7 +144,7 @@ def test_evaluate_matches_hand_counts_and_ci_contains_estimate():
     pred = pd.DataFrame({"passage_id": list("abcc"), "x": [1, 1, 1, 5], "type": ["g"] * 4})
     table = L.match_table(pred, gold, on=["x"])
     assert table["outcome"].value_counts().to_dict() == {"TP": 3, "FN": 1, "FP": 1}
-    r = L.evaluate(pred, gold, on=["x"], by="type", passage_ids=list("abcd"), n_boot=300).loc["g"]
+    r = L.evaluate_extraction(pred, gold, on=["x"], by="type", passage_ids=list("abcd"), n_boot=300).loc["g"]
     assert (r.tp, r.fp, r.fn) == (3, 1, 1)
     assert r.precision == pytest.approx(0.75) and r.recall == pytest.approx(0.75) and r.f1 == pytest.approx(0.75)
     for m in ("precision", "recall", "f1"):
@@ -155,13 +155,13 @@ def test_evaluate_matches_hand_counts_and_ci_contains_estimate():
 def test_evaluate_is_reproducible_and_checks_inputs():
     gold = pd.DataFrame({"passage_id": list("aabbcc"), "x": [1, 2, 1, 3, 1, 2]})
     pred = pd.DataFrame({"passage_id": list("abbc"), "x": [1, 1, 3, 7]})
-    a = L.evaluate(pred, gold, on=["x"], by=None, n_boot=200, random_state=1)
-    b = L.evaluate(pred, gold, on=["x"], by=None, n_boot=200, random_state=1)
+    a = L.evaluate_extraction(pred, gold, on=["x"], by=None, n_boot=200, random_state=1)
+    b = L.evaluate_extraction(pred, gold, on=["x"], by=None, n_boot=200, random_state=1)
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(ValueError, match=r"columns \['y'\] must be in both tables"):
-        L.evaluate(pred, gold, on=["y"])
+        L.evaluate_extraction(pred, gold, on=["y"])
     with pytest.raises(ValueError, match="ci must be a fraction"):
-        L.evaluate(pred, gold, on=["x"], ci=95)
+        L.evaluate_extraction(pred, gold, on=["x"], ci=95)
 
 
 def test_evaluate_against_sklearn_on_a_binary_view():
@@ -169,11 +169,11 @@ def test_evaluate_against_sklearn_on_a_binary_view():
     from sklearn.metrics import f1_score, precision_score, recall_score
 
     corpus = L.load_corpus()
-    gold, pred = L.gold_tables(corpus)["mentions"], L.extract(corpus)["mentions"]
+    gold, pred = L.gold_tables(corpus)["mentions"], L.extract_from_corpus(corpus)["mentions"]
     table = L.match_table(pred, gold)
     y_true = table["outcome"].isin(["TP", "FN"]).to_numpy()
     y_pred = table["outcome"].isin(["TP", "FP"]).to_numpy()
-    r = L.evaluate(pred, gold, by=None, n_boot=50).loc["all"]
+    r = L.evaluate_extraction(pred, gold, by=None, n_boot=50).loc["all"]
     assert r.precision == pytest.approx(precision_score(y_true, y_pred))
     assert r.recall == pytest.approx(recall_score(y_true, y_pred))
     assert r.f1 == pytest.approx(f1_score(y_true, y_pred))
@@ -197,8 +197,8 @@ def test_corpus_labels_are_consistent():
 
 def test_method_scores_and_failure_modes_on_shipped_corpus():
     corpus = L.load_corpus()
-    gold, pred = L.gold_tables(corpus), L.extract(corpus)
-    rel = L.evaluate(pred["relations"], gold["relations"], on=L.RELATION_KEYS, by=None, n_boot=200).loc["all"]
+    gold, pred = L.gold_tables(corpus), L.extract_from_corpus(corpus)
+    rel = L.evaluate_extraction(pred["relations"], gold["relations"], on=L.RELATION_KEYS, by=None, n_boot=200).loc["all"]
     assert 0.5 < rel.precision < 1 and 0.5 < rel.recall < 1     # imperfect on purpose
     errors = L.error_table(pred["mentions"], gold["mentions"], corpus)
     fp_genes = set(errors.query("outcome == 'FP' and type == 'gene'")["what"])
@@ -227,9 +227,9 @@ def test_card_has_required_headings():
         assert f"\n## {heading}\n" in card
 
 
-def test_view_scores_returns_figure_with_error_bars():
+def test_view_extraction_scores_returns_figure_with_error_bars():
     gold = pd.DataFrame({"passage_id": list("ab"), "x": [1, 2], "type": ["g", "v"]})
-    fig = L.view_scores(L.evaluate(gold, gold, on=["x"], n_boot=20))
+    fig = L.view_extraction_scores(L.evaluate_extraction(gold, gold, on=["x"], n_boot=20))
     assert [t.name for t in fig.data] == ["precision", "recall", "f1"]
     assert list(fig.data[0].x) == ["g", "v"]
 
