@@ -118,22 +118,22 @@ def test_wilcoxon_bad_group_is_a_clear_error(data):
 
 # ------------------------------------------------------------------- clustering
 def test_clusters_agree_with_published_labels_and_shuffled_control_fails(data):
-    scores, ratio = sc.pca(sc.scale(data.X), n_components=20, seed=0)
+    scores, ratio = sc.pca_cells(sc.scale_genes(data.X), n_components=20, random_state=0)
     assert np.all(np.diff(ratio) <= 1e-12)
-    labels = sc.cluster_kmeans(scores, n_clusters=8, seed=0)
+    labels = sc.cluster_kmeans(scores, n_clusters=8, random_state=0)
     truth = data.obs["bulk_labels"].to_numpy()
     ari = sc.cluster_agreement(labels, truth)
     shuffled = sc.cluster_agreement(labels, np.random.default_rng(0).permutation(truth))
     assert 0.5 < ari < 0.75          # measured 0.60: real agreement, far from perfect
     assert abs(shuffled) < 0.05      # the same clusters vs shuffled labels: chance level
-    np.testing.assert_array_equal(labels, sc.cluster_kmeans(scores, n_clusters=8, seed=0))
+    np.testing.assert_array_equal(labels, sc.cluster_kmeans(scores, n_clusters=8, random_state=0))
 
 
 def test_clustering_bad_inputs():
     with pytest.raises(ValueError, match="n_components"):
-        sc.pca(np.ones((5, 3)), n_components=4)
+        sc.pca_cells(np.ones((5, 3)), n_components=4)
     with pytest.raises(ValueError, match="NaN"):
-        sc.scale([[1.0, np.nan], [2.0, 3.0]])
+        sc.scale_genes([[1.0, np.nan], [2.0, 3.0]])
     with pytest.raises(ValueError, match="differ in length"):
         sc.cluster_agreement([0, 1], [0, 1, 1])
 
@@ -151,40 +151,40 @@ def test_nnls_recovers_noise_free_mixtures_exactly(profiles):
     rng = np.random.default_rng(1)
     true = rng.dirichlet(np.ones(len(profiles)), size=20)
     mixtures = pd.DataFrame(true @ profiles.to_numpy() * 5000, columns=profiles.columns)
-    est = sc.deconvolve(mixtures, profiles)
+    est = sc.deconvolve_cell_types(mixtures, profiles)
     np.testing.assert_allclose(est.to_numpy(), true, atol=1e-8)
 
 
 def test_nnls_recovers_spot_and_bulk_fractions_under_count_noise(profiles):
-    tissue = sc.simulate_tissue(seed=0, profiles=profiles)
-    err = (sc.deconvolve(tissue.counts, profiles) - tissue.fractions).abs()
+    tissue = sc.simulate_tissue(random_state=0, profiles=profiles)
+    err = (sc.deconvolve_cell_types(tissue.counts, profiles) - tissue.fractions).abs()
     assert err.to_numpy().mean() < 0.03 and err.to_numpy().max() < 0.2     # 3000 counts per spot
-    counts, fractions = sc.simulate_bulk_cohort(60, profiles, seed=0)
-    bulk_err = (sc.deconvolve(counts, profiles) - fractions).abs().to_numpy()
+    counts, fractions = sc.simulate_bulk_cohort(60, profiles, random_state=0)
+    bulk_err = (sc.deconvolve_cell_types(counts, profiles) - fractions).abs().to_numpy()
     assert bulk_err.max() < 0.02                                           # 2 million counts
 
 
-def test_simulations_are_deterministic_per_seed(profiles):
-    a, b = (sc.simulate_tissue(n_side=12, seed=5, profiles=profiles) for _ in range(2))
-    c = sc.simulate_tissue(n_side=12, seed=6, profiles=profiles)
+def test_simulations_are_deterministic_per_random_state(profiles):
+    a, b = (sc.simulate_tissue(n_side=12, random_state=5, profiles=profiles) for _ in range(2))
+    c = sc.simulate_tissue(n_side=12, random_state=6, profiles=profiles)
     pd.testing.assert_frame_equal(a.counts, b.counts)
     assert not a.counts.equals(c.counts)
-    pd.testing.assert_frame_equal(sc.simulate_bulk_cohort(10, profiles, seed=2)[0],
-                                  sc.simulate_bulk_cohort(10, profiles, seed=2)[0])
+    pd.testing.assert_frame_equal(sc.simulate_bulk_cohort(10, profiles, random_state=2)[0],
+                                  sc.simulate_bulk_cohort(10, profiles, random_state=2)[0])
 
 
 def test_tissue_layout_tumour_core_and_immune_margin(profiles):
-    t = sc.simulate_tissue(n_side=30, infiltration=0.6, seed=0, profiles=profiles)
+    t = sc.simulate_tissue(n_side=30, infiltration=0.6, random_state=0, profiles=profiles)
     immune = t.fractions[list(sc.IMMUNE_GROUPS)].sum(axis=1)
     core = t.fractions["Tumour"] > 0.9
     assert t.region.value_counts()["tumour"] > 200 and core.any()
     assert immune[~core].mean() > 2 * immune[core].mean()
-    cold = sc.simulate_tissue(n_side=30, infiltration=0.0, seed=0, profiles=profiles)
+    cold = sc.simulate_tissue(n_side=30, infiltration=0.0, random_state=0, profiles=profiles)
     assert cold.fractions[list(sc.IMMUNE_GROUPS)].to_numpy().sum() == 0
 
 
 def test_signature_tracks_immune_fraction_not_tumour(profiles):
-    counts, fractions = sc.simulate_bulk_cohort(150, profiles, seed=0)
+    counts, fractions = sc.simulate_bulk_cohort(150, profiles, random_state=0)
     score = sc.signature_score(counts, ["CD3D", "CD2", "IL7R", "MS4A1", "NKG7", "GZMB"])
     r, lower, _ = sc.pearson_ci(score, fractions[list(sc.IMMUNE_GROUPS)].sum(axis=1))
     assert r > 0.8 and lower > 0.7
@@ -204,11 +204,11 @@ def test_tissue_and_deconvolution_bad_inputs(profiles):
     with pytest.raises(ValueError, match="infiltration"):
         sc.simulate_tissue(infiltration=1.5, profiles=profiles)
     with pytest.raises(ValueError, match="non-negative"):
-        sc.deconvolve(-np.ones((1, profiles.shape[1])), profiles)
+        sc.deconvolve_cell_types(-np.ones((1, profiles.shape[1])), profiles)
     with pytest.raises(ValueError, match="shape"):
-        sc.deconvolve(np.ones((2, 3)), profiles)
+        sc.deconvolve_cell_types(np.ones((2, 3)), profiles)
     with pytest.raises(ValueError, match="share no gene"):
-        sc.deconvolve(pd.DataFrame({"X": [1.0]}), profiles)
+        sc.deconvolve_cell_types(pd.DataFrame({"X": [1.0]}), profiles)
     with pytest.raises(KeyError, match="NOTAGENE"):
         sc.signature_score(pd.DataFrame({"CD3D": [1, 2]}), ["CD3D", "NOTAGENE"])
 
@@ -250,6 +250,6 @@ def test_figures_build_without_a_kernel(data, profiles):
     assert len(fig.data) == 10
     dots = sc.view_markers(data.X, data.obs["bulk_labels"], data.genes, ["MS4A1", "CD3D"])
     assert len(dots.data[0].x) == 20
-    tissue = sc.simulate_tissue(n_side=8, seed=0, profiles=profiles)
+    tissue = sc.simulate_tissue(n_side=8, random_state=0, profiles=profiles)
     assert len(sc.view_tissue(tissue, tissue.fractions["Tumour"]).data[0].x) == 64
     assert len(sc.view_mixing(profiles).layout.sliders[0].steps) == 6
