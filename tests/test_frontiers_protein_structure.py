@@ -130,8 +130,8 @@ def test_plddt_band_thresholds(value, band):
     assert ps.plddt_band(value) == band
 
 
-def test_band_summary_covers_every_residue(table):
-    summary = ps.band_summary(table)
+def test_plddt_band_summary_covers_every_residue(table):
+    summary = ps.plddt_band_summary(table)
     assert summary["band"].tolist() == ["very high", "confident", "low", "very low"]
     assert summary["residues"].sum() == 403
     assert summary["fraction"].sum() == pytest.approx(1.0, abs=0.002)
@@ -180,7 +180,7 @@ def test_distances_and_neighbours_on_a_toy_chain():
     toy = _toy_table([[0, 0, 0], [3.8, 0, 0], [7.6, 0, 0], [11.4, 0, 0]])
     assert ps.residue_distance(toy, 1, 3) == pytest.approx(7.6)
     assert ps.count_contacts(toy, radius=4.0).tolist() == [1, 2, 2, 1]
-    assert ps.neighbours(toy, 2, radius=4.0).index.tolist() == [1, 3]
+    assert ps.neighbouring_residues(toy, 2, radius=4.0).index.tolist() == [1, 3]
 
 
 def test_burial_measures_agree_on_known_buried_and_exposed_residues(table, rsa):
@@ -232,7 +232,7 @@ def test_fetch_alphafold_downloads_once_and_verifies(tmp_path, monkeypatch, http
     payload = ps.shipped_model_path().read_bytes()
     base, handler = http_server
     handler.files["/files/AF-P60484-F1-model_v6.pdb"] = payload
-    monkeypatch.setattr(ps, "AFDB_FILES", base + "/files/")
+    monkeypatch.setattr(ps.pdb_files, "AFDB_FILES", base + "/files/")
     known = "sha256:" + hashlib.sha256(payload).hexdigest()
     path = ps.fetch_alphafold("p60484", data_dir=tmp_path, known_hash=known)
     again = ps.fetch_alphafold("P60484", data_dir=tmp_path, known_hash=known)

@@ -21,6 +21,9 @@ CASES = {
         "toolkit.imaging, toolkit.imaging.metrics, toolkit.imaging.longitudinal", ("torch",)),
     "privacy": ("toolkit.privacy", ("torch", "plotly", "sklearn", "stdpopsim")),
     "frontiers.liquid_biopsy": ("toolkit.frontiers.liquid_biopsy", ("scipy", "pandas", "plotly", "torch")),
+    "frontiers labs (plotly, scipy, scikit-learn, biotite stay lazy)": (
+        "toolkit.frontiers.literature, toolkit.frontiers.single_cell, toolkit.frontiers.protein_structure",
+        ("plotly", "scipy", "sklearn", "biotite", "torch")),
 }
 
 

@@ -4,9 +4,10 @@ Taught in lesson 24.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from importlib import resources
 import json
 import re
-from importlib import resources
 from typing import NamedTuple
 
 import pandas as pd
@@ -29,7 +30,6 @@ _TAG_OF_TYPE = {v: k for k, v in _TYPE_OF_TAG.items()}
 _MARKUP = re.compile(r"\[([^\]]+)\]\(([GVD])(?::([^)]+))?\)")
 
 
-
 class Mention(NamedTuple):
     """One name found in a text: character span ``[start, end)``, type, the text and its normal form."""
 
@@ -40,10 +40,8 @@ class Mention(NamedTuple):
     norm: str
 
 
-
 def _data_text(name: str) -> str:
     return resources.files("toolkit.frontiers").joinpath("data", name).read_text(encoding="utf-8")
-
 
 
 def parse_markup(markup: str) -> tuple[str, list[Mention]]:
@@ -75,8 +73,7 @@ def parse_markup(markup: str) -> tuple[str, list[Mention]]:
     return "".join(parts), mentions
 
 
-
-def to_markup(text: str, mentions) -> str:
+def to_markup(text: str, mentions: Iterable[Mention]) -> str:
     """Write mentions back into the text in the corpus markup (the inverse of `parse_markup`).
 
     Use it to print what a method found next to the gold labels. Overlapping mentions keep the first.
@@ -102,7 +99,6 @@ def to_markup(text: str, mentions) -> str:
         out += [text[pos:m.start], f"[{text[m.start:m.end]}]({_TAG_OF_TYPE[m.type]})"]
         pos = m.end
     return "".join(out) + text[pos:]
-
 
 
 def load_corpus() -> pd.DataFrame:
@@ -145,7 +141,6 @@ def load_corpus() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-
 def load_lexicon() -> dict:
     """Load the small shipped lexicon: ``{"genes": {symbol: [aliases]}, "diseases": {name: [synonyms]}}``.
 
@@ -160,7 +155,6 @@ def load_lexicon() -> dict:
     (['HER2', 'HER2/neu'], 'NSCLC')
     """
     return json.loads(_data_text(LEXICON_FILE))
-
 
 
 def gold_tables(corpus: pd.DataFrame) -> dict:

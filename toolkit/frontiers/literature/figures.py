@@ -2,13 +2,18 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["view_extraction_scores"]
 
 
-
-def view_extraction_scores(scores: pd.DataFrame, title: str = "Precision, recall and F1 (95% CI)"):
+def view_extraction_scores(scores: pd.DataFrame,
+                           title: str = "Precision, recall and F1 (95% CI)") -> go.Figure:
     """Bar chart of precision, recall and F1 per group with bootstrap confidence intervals (plotly).
 
     Parameters

@@ -5,8 +5,8 @@ Taught in lesson 24.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+import re
 
 from ..._utils.validation import check_one_of
 from .corpus import Mention, load_lexicon
@@ -16,7 +16,6 @@ __all__ = ["split_sentences", "VARIANT_PATTERNS", "find_variants", "find_terms",
 _ABBREVIATIONS = {"e.g", "i.e", "al", "fig", "figs", "vs", "approx", "cf", "dr", "no", "ref"}
 
 _BOUNDARY = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9(\[])")
-
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -66,11 +65,9 @@ VARIANT_PATTERNS = {
 }
 
 
-
 @lru_cache(maxsize=1)
 def _variant_regex() -> re.Pattern:
     return re.compile("|".join(f"(?P<{k}>{v})" for k, v in VARIANT_PATTERNS.items()))
-
 
 
 def find_variants(text: str) -> list[Mention]:
@@ -92,14 +89,12 @@ def find_variants(text: str) -> list[Mention]:
             for m in _variant_regex().finditer(text)]
 
 
-
 @lru_cache(maxsize=8)
 def _term_regex(items: tuple[tuple[str, str], ...], case_sensitive: bool) -> re.Pattern:
     forms = sorted({form for form, _ in items}, key=len, reverse=True)
     flags = 0 if case_sensitive else re.IGNORECASE
     plural = "" if case_sensitive else "s?"
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + rf"){plural}(?!\w)", flags)
-
 
 
 def find_terms(text: str, terms: dict, kind: str) -> list[Mention]:
@@ -143,7 +138,6 @@ def find_terms(text: str, terms: dict, kind: str) -> list[Mention]:
     return sorted(found)
 
 
-
 def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep the longer of two overlapping mentions; on a tie the dictionary (gene, disease) wins."""
     kept: list[Mention] = []
@@ -153,13 +147,11 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept)
 
 
-
 def _check_lexicon(lexicon) -> None:
     missing = [k for k in ("genes", "diseases") if k not in lexicon]
     if missing:
         raise ValueError(f"lexicon must have the tables 'genes' and 'diseases'; missing {missing}. "
                          "Start from load_lexicon() and add names to its dictionaries.")
-
 
 
 def find_mentions(text: str, lexicon: dict | None = None) -> list[Mention]:

@@ -31,7 +31,6 @@ TERMINATIONS = ("but", "however", "although", "though", "whereas", "while", "exc
 _WORD = re.compile(r"[\w'-]+|;")
 
 
-
 def _cue_before(words: list[str], cues, window: int) -> bool:
     """True if a cue phrase starts within the last ``window`` words, with no termination after it."""
     tail = words[-window:] if window else []
@@ -43,7 +42,6 @@ def _cue_before(words: list[str], cues, window: int) -> bool:
             if not any(t in tail[i + 1:] for t in TERMINATIONS):
                 return True
     return False
-
 
 
 def cue_status(sentence: str, start: int, end: int, window: int = 8) -> str:
@@ -93,14 +91,12 @@ def cue_status(sentence: str, start: int, end: int, window: int = 8) -> str:
     return "affirmed"
 
 
-
 def _nearest_gene(variant: Mention, genes: list[Mention]) -> str:
     """Normal form of the gene mention closest to the variant (characters between them); ``-`` if none."""
     if not genes:
         return "-"
     gap = lambda g: max(g.start - variant.end, variant.start - g.end, 0)
     return min(genes, key=lambda g: (gap(g), g.start > variant.start)).norm
-
 
 
 def find_relations(text: str, mentions: list[Mention], window: int = 8) -> list[tuple]:
@@ -132,7 +128,6 @@ def find_relations(text: str, mentions: list[Mention], window: int = 8) -> list[
                 if rel not in relations:
                     relations.append(rel)
     return relations
-
 
 
 def extract_from_corpus(corpus: pd.DataFrame, lexicon: dict | None = None, window: int = 8) -> dict:

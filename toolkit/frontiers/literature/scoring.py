@@ -5,13 +5,14 @@ Taught in lesson 24.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from .corpus import MENTION_KEYS, RELATION_KEYS
 
 __all__ = ["precision_recall_f1", "match_table", "evaluate_extraction", "error_table"]
-
 
 
 def precision_recall_f1(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -42,8 +43,8 @@ def precision_recall_f1(tp: float, fp: float, fn: float) -> tuple[float, float, 
     return precision, recall, f1
 
 
-
-def match_table(predicted: pd.DataFrame, gold: pd.DataFrame, on=MENTION_KEYS) -> pd.DataFrame:
+def match_table(predicted: pd.DataFrame, gold: pd.DataFrame,
+                on: Sequence[str] = MENTION_KEYS) -> pd.DataFrame:
     """Pair predictions with gold labels per passage; every row is a TP, FP or FN.
 
     Parameters
@@ -76,16 +77,30 @@ def match_table(predicted: pd.DataFrame, gold: pd.DataFrame, on=MENTION_KEYS) ->
     return both.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-
 def _counts(matches: pd.DataFrame, passage_ids) -> np.ndarray:
     """Per-passage (TP, FP, FN) counts, shape (n_passages, 3), zeros for passages without rows."""
     table = pd.crosstab(matches["passage_id"], matches["outcome"])
     return table.reindex(index=list(passage_ids), columns=["TP", "FP", "FN"], fill_value=0).to_numpy()
 
 
+def _scores_with_ci(counts: np.ndarray, samples: np.ndarray, ci: float) -> dict:
+    """Counts, precision/recall/F1 and their percentile intervals over the passage resamples."""
+    row = dict(zip(("tp", "fp", "fn"), counts.sum(0).tolist()))
+    row.update(zip(("precision", "recall", "f1"), precision_recall_f1(*counts.sum(0))))
+    tp, fp, fn = counts[samples].sum(1).T.astype(float)  # one row of sums per resample
+    with np.errstate(invalid="ignore", divide="ignore"):
+        boot = np.column_stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)])
+    alpha = (1 - ci) / 2
+    for j, name in enumerate(("precision", "recall", "f1")):
+        finite = boot[np.isfinite(boot[:, j]), j]
+        low, high = np.quantile(finite, [alpha, 1 - alpha]) if len(finite) else (np.nan, np.nan)
+        row[f"{name}_low"], row[f"{name}_high"] = float(low), float(high)
+    return row
 
-def evaluate_extraction(predicted: pd.DataFrame, gold: pd.DataFrame, on=MENTION_KEYS, by: str | None = "type",
-             passage_ids=None, n_boot: int = 1000, ci: float = 0.95, random_state: int | None = 0) -> pd.DataFrame:
+
+def evaluate_extraction(predicted: pd.DataFrame, gold: pd.DataFrame, on: Sequence[str] = MENTION_KEYS,
+                        by: str | None = "type", passage_ids: Sequence[str] | None = None,
+                        n_boot: int = 1000, ci: float = 0.95, random_state: int | None = 0) -> pd.DataFrame:
     """Precision, recall and F1 with percentile bootstrap confidence intervals over passages.
 
     Passages, not mentions, are resampled (a cluster bootstrap), because mentions in one passage are
@@ -131,26 +146,13 @@ def evaluate_extraction(predicted: pd.DataFrame, gold: pd.DataFrame, on=MENTION_
     groups = [None] if by is None else sorted(matches[by].unique())
     counts = {g: _counts(matches if g is None else matches[matches[by] == g], ids) for g in groups}
     samples = np.array(list(bootstrap_indices(len(ids), n_boot, random_state)))
-    alpha = (1 - ci) / 2
-    rows = []
-    for g, c in counts.items():
-        row = dict(zip(("tp", "fp", "fn"), c.sum(0).tolist()))
-        row.update(zip(("precision", "recall", "f1"), precision_recall_f1(*c.sum(0))))
-        tp, fp, fn = c[samples].sum(1).T.astype(float)  # one row of sums per resample
-        with np.errstate(invalid="ignore", divide="ignore"):
-            boot = np.column_stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)])
-        for j, name in enumerate(("precision", "recall", "f1")):
-            finite = boot[np.isfinite(boot[:, j]), j]
-            low, high = np.quantile(finite, [alpha, 1 - alpha]) if len(finite) else (np.nan, np.nan)
-            row[f"{name}_low"], row[f"{name}_high"] = float(low), float(high)
-        rows.append({"group": "all" if g is None else g, **row})
+    rows = [{"group": "all" if g is None else g, **_scores_with_ci(c, samples, ci)} for g, c in counts.items()]
     order = ["tp", "fp", "fn"] + [f"{m}{s}" for m in ("precision", "recall", "f1") for s in ("", "_low", "_high")]
     return pd.DataFrame(rows).set_index("group")[order]
 
 
-
 def error_table(predicted: pd.DataFrame, gold: pd.DataFrame, corpus: pd.DataFrame,
-                on=MENTION_KEYS) -> pd.DataFrame:
+                on: Sequence[str] = MENTION_KEYS) -> pd.DataFrame:
     """Every false positive and false negative, with its passage text and the passage's trap labels.
 
     Read it to see *why* a method fails: ambiguous symbols (CAT scan, 4 MET), old variant names

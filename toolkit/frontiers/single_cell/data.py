@@ -4,8 +4,8 @@ Taught in lesson 23.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,6 @@ PBMC_FILE = Path(__file__).resolve().parent.parent / "data" / "pbmc68k_reduced.n
 PBMC_SHA256 = "41dc8f7d99d821767707ca475bfdbc29363d29823726a875896d778d42178241"
 
 
-
 #: PBMC ``bulk_labels`` pooled into the four immune types of the synthetic tissue.
 IMMUNE_GROUPS = {
     "T cell": ("CD4+/CD25 T Reg", "CD4+/CD45RA+/CD25- Naive T", "CD4+/CD45RO+ Memory",
@@ -30,12 +29,10 @@ IMMUNE_GROUPS = {
 }
 
 
-
 #: Synthetic marker genes added for the non-immune cells (absent from the PBMC panel).
 TUMOUR_MARKERS = ("EPCAM", "KRT8", "KRT18", "MKI67")
 
 STROMA_MARKERS = ("COL1A1", "COL1A2", "DCN", "LUM")
-
 
 
 @dataclass(frozen=True)
@@ -69,10 +66,8 @@ class SingleCellData:
         return self.X[:, hits[0]]
 
 
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
 
 
 def load_pbmc68k(path: str | Path | None = None, verify: bool = True) -> SingleCellData:

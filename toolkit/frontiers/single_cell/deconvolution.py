@@ -5,14 +5,16 @@ Taught in lesson 23.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 __all__ = ["deconvolve_cell_types", "signature_score", "pearson_ci"]
 
 
-
-def deconvolve_cell_types(mixtures, profiles: pd.DataFrame) -> pd.DataFrame:
+def deconvolve_cell_types(mixtures: pd.DataFrame | ArrayLike, profiles: pd.DataFrame) -> pd.DataFrame:
     """Cell-type fractions of mixed samples by non-negative least squares (scipy.optimize.nnls).
 
     Solves ``mixture ≈ Σ_k c_k · profile_k`` with every c_k ≥ 0 for each sample (row), then
@@ -46,8 +48,7 @@ def deconvolve_cell_types(mixtures, profiles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(coef / np.where(total > 0, total, 1), columns=profiles.index, index=index)
 
 
-
-def signature_score(counts: pd.DataFrame, genes) -> pd.Series:
+def signature_score(counts: pd.DataFrame, genes: Sequence[str]) -> pd.Series:
     """Mean z-score of log2(1 + counts per million) over a gene signature, per sample.
 
     Examples
@@ -65,8 +66,7 @@ def signature_score(counts: pd.DataFrame, genes) -> pd.Series:
     return z.mean(axis=1).rename("signature_score")
 
 
-
-def pearson_ci(x, y, level: float = 0.95) -> tuple[float, float, float]:
+def pearson_ci(x: ArrayLike, y: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
     """Pearson correlation with a Fisher-z confidence interval: (r, lower, upper).
 
     Examples

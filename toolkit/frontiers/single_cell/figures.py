@@ -2,18 +2,25 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from .clustering import _matrix
 from .deconvolution import deconvolve_cell_types
 from .simulation import Tissue
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 __all__ = ["view_embedding", "view_markers", "view_tissue", "view_mixing"]
 
 
-
-def view_embedding(xy, colour, title: str = "Cells", hover=None):
+def view_embedding(xy: ArrayLike, colour: ArrayLike, title: str = "Cells",
+                   hover: ArrayLike | None = None) -> go.Figure:
     """Scatter (plotly) of a 2-D embedding, one colour per label.
 
     Examples
@@ -35,8 +42,8 @@ def view_embedding(xy, colour, title: str = "Cells", hover=None):
                              height=480, legend={"font": {"size": 10}})
 
 
-
-def view_markers(X, groups, genes, markers, title: str = "Marker genes"):
+def view_markers(X: ArrayLike, groups: ArrayLike, genes: Sequence[str], markers: Sequence[str],
+                 title: str = "Marker genes") -> go.Figure:
     """Dot plot (plotly): dot size = % of cells expressing, colour = mean log expression.
 
     Examples
@@ -61,8 +68,8 @@ def view_markers(X, groups, genes, markers, title: str = "Marker genes"):
     return fig.update_layout(title=title, height=120 + 28 * len(labels), xaxis_tickangle=-45)
 
 
-
-def view_tissue(tissue: Tissue, values, title: str = "Synthetic tissue", colour_label: str = ""):
+def view_tissue(tissue: Tissue, values: ArrayLike, title: str = "Synthetic tissue",
+                colour_label: str = "") -> go.Figure:
     """Spatial map (plotly): one square per spot, coloured by ``values``.
 
     Examples
@@ -83,9 +90,8 @@ def view_tissue(tissue: Tissue, values, title: str = "Synthetic tissue", colour_
     return fig.update_layout(title=title, xaxis_title="x (µm)", height=460, width=520)
 
 
-
-def view_mixing(profiles: pd.DataFrame, immune_fractions=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
-                purity: float = 0.5, depth: float = 2e6, random_state: int = 0):
+def view_mixing(profiles: pd.DataFrame, immune_fractions: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+                purity: float = 0.5, depth: float = 2e6, random_state: int = 0) -> go.Figure:
     """Slider (plotly, works without a kernel): true vs NNLS-estimated fractions of a bulk
     sample as its immune fraction grows (tumour purity fixed, stroma takes the rest).
 

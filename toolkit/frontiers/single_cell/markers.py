@@ -5,13 +5,15 @@ Taught in lesson 23.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from .clustering import _matrix
 
 __all__ = ["rank_genes_wilcoxon", "top_markers", "mean_profiles"]
-
 
 
 def _wilcoxon_columns(X: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -27,8 +29,8 @@ def _wilcoxon_columns(X: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np
     return u, sigma
 
 
-
-def rank_genes_wilcoxon(X, groups, group, genes=None, continuity: bool = True) -> pd.DataFrame:
+def rank_genes_wilcoxon(X: ArrayLike, groups: ArrayLike, group: str, genes: Sequence[str] | None = None,
+                        continuity: bool = True) -> pd.DataFrame:
     """Marker genes of one group vs all other cells by the Wilcoxon rank-sum test (vectorised).
 
     Same U statistic and two-sided normal-approximation p-value (tie-corrected, with
@@ -75,8 +77,7 @@ def rank_genes_wilcoxon(X, groups, group, genes=None, continuity: bool = True) -
     return table.sort_values("z", ascending=False, kind="stable").reset_index(drop=True)
 
 
-
-def top_markers(X, groups, genes, n: int = 3) -> pd.DataFrame:
+def top_markers(X: ArrayLike, groups: ArrayLike, genes: Sequence[str], n: int = 3) -> pd.DataFrame:
     """The ``n`` highest-scoring Wilcoxon markers of every group (one row per group and gene).
 
     Examples
@@ -92,8 +93,7 @@ def top_markers(X, groups, genes, n: int = 3) -> pd.DataFrame:
     return out[["group"] + [c for c in out.columns if c != "group"]]
 
 
-
-def mean_profiles(X, groups, genes) -> pd.DataFrame:
+def mean_profiles(X: ArrayLike, groups: ArrayLike, genes: Sequence[str]) -> pd.DataFrame:
     """Mean linear expression, expm1(X), of each group: a cell-types × genes reference.
 
     Examples

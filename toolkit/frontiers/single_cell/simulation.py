@@ -16,7 +16,6 @@ from .markers import mean_profiles
 __all__ = ["tissue_profiles", "Tissue", "simulate_tissue", "simulate_bulk_cohort"]
 
 
-
 def tissue_profiles(data: SingleCellData | None = None, random_state: int = 0) -> pd.DataFrame:
     """Reference profiles (rows sum to 1) of 6 cell types for the synthetic tissue.
 
@@ -48,7 +47,6 @@ def tissue_profiles(data: SingleCellData | None = None, random_state: int = 0) -
     return pd.concat([pd.DataFrame(rows).T, immune])
 
 
-
 @dataclass(frozen=True)
 class Tissue:
     """A *synthetic* spatial section: one row per spot in every table.
@@ -69,7 +67,6 @@ class Tissue:
     region: pd.Series
 
 
-
 def _tissue_fields(n_side: int, infiltration: float) -> tuple[np.ndarray, np.ndarray]:
     """Tumour field (a disc, soft edge) and immune field (a ring at the tumour margin)."""
     yy, xx = np.mgrid[0:n_side, 0:n_side]
@@ -78,7 +75,6 @@ def _tissue_fields(n_side: int, infiltration: float) -> tuple[np.ndarray, np.nda
     tumour = 1 / (1 + np.exp(-(radius - d) / 1.5))
     immune = infiltration * np.exp(-((d - radius) / (0.12 * n_side)) ** 2)
     return tumour, immune
-
 
 
 def simulate_tissue(n_side: int = 30, infiltration: float = 0.6, cells_per_spot: int = 10,
@@ -115,7 +111,6 @@ def simulate_tissue(n_side: int = 30, infiltration: float = 0.6, cells_per_spot:
     coords = pd.DataFrame({"x_um": xx.ravel() * spacing_um, "y_um": yy.ravel() * spacing_um})
     region = pd.Series(np.where(tumour > 0.5, "tumour", "stroma"), name="region")
     return Tissue(coords, fractions, pd.DataFrame(counts, columns=profiles.columns), profiles, region)
-
 
 
 def simulate_bulk_cohort(n_samples: int = 150, profiles: pd.DataFrame | None = None,

@@ -4,13 +4,18 @@ Taught in lesson 23.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["spatial_neighbours", "neighbourhood_mean", "morans_i"]
 
 
-
-def spatial_neighbours(coords, radius: float | None = None):
+def spatial_neighbours(coords: ArrayLike, radius: float | None = None) -> sparse.csr_matrix:
     """Symmetric 0/1 adjacency (scipy sparse) linking spots closer than ``radius``.
 
     The default radius is 1.01 × the median nearest-neighbour distance: on a square grid each
@@ -36,8 +41,7 @@ def spatial_neighbours(coords, radius: float | None = None):
     return ((A + A.T) > 0).astype(float)
 
 
-
-def neighbourhood_mean(values, coords, radius: float | None = None) -> np.ndarray:
+def neighbourhood_mean(values: ArrayLike, coords: ArrayLike, radius: float | None = None) -> np.ndarray:
     """Average of each spot's neighbours (the spot itself excluded; NaN for an isolated spot).
 
     Examples
@@ -53,8 +57,7 @@ def neighbourhood_mean(values, coords, radius: float | None = None) -> np.ndarra
     return np.asarray(W @ v).ravel() / np.where(degree > 0, degree, np.nan)
 
 
-
-def morans_i(values, coords, radius: float | None = None) -> float:
+def morans_i(values: ArrayLike, coords: ArrayLike, radius: float | None = None) -> float:
     """Moran's I spatial autocorrelation: near +1 clustered, about −1/(n−1) random, −1 checkerboard.
 
     Examples
