@@ -4,21 +4,18 @@ The identifiers (names, IDs, birth dates, hospitals, physicians, private tags) a
 and exist only as material for the de-identification lesson. Every file says
 "SYNTHETIC - not a real patient" in PatientComments and ImageComments.
 
-Geometry: one axial slice per file. The NIfTI volume is in RAS voxel order with
-``affine`` (voxel -> RAS mm); DICOM uses LPS patient coordinates, so
-x_LPS = -x_RAS, y_LPS = -y_RAS, z_LPS = z_RAS. Pixel (row r, column c) of slice k is
-voxel (X-1-c, Y-1-r, k): columns run towards the patient's left and rows towards posterior,
-i.e. ImageOrientationPatient = [1, 0, 0, 0, 1, 0] (the usual radiological axial view).
+Geometry: one axial slice per file, written by `toolkit.imaging.write_dicom_series` (which
+does the RAS -> LPS conversion, pixel encoding and UIDs). Pixel (row r, column c) of slice k
+is NIfTI voxel (X-1-c, Y-1-r, k): columns run towards the patient's left and rows towards
+posterior, i.e. ImageOrientationPatient = [1, 0, 0, 0, 1, 0] (the usual radiological axial view).
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import numpy as np
 
-MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4"
 RESCALE_SLOPE = 0.01  # stored integer x slope + intercept = intensity (a.u.)
 PRIVATE_GROUP = 0x0011
 PRIVATE_CREATOR = "TOOLKIT SYNTHETIC COHORT"
@@ -62,14 +59,9 @@ def fake_identity(patient_id: str, age_years: float, sex: str, seed: int) -> dic
             "OtherPatientIDs": f"NHS-FAKE-{rng.integers(10**8, 10**9)}"}
 
 
-def _uid(seed: int, *parts) -> str:
-    from pydicom.uid import generate_uid
-
-    return generate_uid(entropy_srcs=["toolkit-radiogenomic-cohort", str(seed), *map(str, parts)])
-
-
-def _series_header(patient_id: str, row, seed: int, spacing_mm, shape):
-    """Dataset with everything shared by a patient's slices."""
+def _series_header(patient_id: str, row, seed: int, spacing_mm):
+    """Dataset with everything shared by a patient's slices, apart from geometry, pixel
+    encoding and UIDs (`write_dicom_series` sets those)."""
     from pydicom.dataset import Dataset
 
     who = fake_identity(patient_id, float(row["age_years"]), row["sex"], seed)
@@ -77,13 +69,11 @@ def _series_header(patient_id: str, row, seed: int, spacing_mm, shape):
     ds = Dataset()
     ds.SpecificCharacterSet = "ISO_IR 100"
     ds.ImageType = ["ORIGINAL", "PRIMARY", "OTHER"]
-    ds.SOPClassUID = MR_IMAGE_STORAGE
     date, time = who["study"].strftime("%Y%m%d"), who["study"].strftime("%H%M%S")
     for prefix in ("Study", "Series", "Acquisition", "Content"):
         setattr(ds, f"{prefix}Date", date)
         setattr(ds, f"{prefix}Time", time)
     ds.AccessionNumber = who["AccessionNumber"]
-    ds.Modality = "MR"
     ds.BodyPartExamined = "BRAIN"  # unpaired organ, so no Laterality
     ds.Manufacturer = site["manufacturer"]
     ds.InstitutionName = site["institution"]
@@ -110,7 +100,6 @@ def _series_header(patient_id: str, row, seed: int, spacing_mm, shape):
     ds.SequenceVariant = ["SP", "MP"]
     ds.ScanOptions = ""
     ds.MRAcquisitionType = "3D"
-    ds.SliceThickness = f"{spacing_mm[2]:g}"
     ds.RepetitionTime = "2300"
     ds.EchoTime = "2.98"
     ds.EchoTrainLength = "1"
@@ -120,22 +109,12 @@ def _series_header(patient_id: str, row, seed: int, spacing_mm, shape):
     ds.SoftwareVersions = "SYNTH 1.0"
     ds.ProtocolName = "BRAIN_T1_3D"
     ds.PatientPosition = "HFS"
-    ds.StudyInstanceUID = _uid(seed, patient_id, "study")
-    ds.SeriesInstanceUID = _uid(seed, patient_id, "series")
     ds.StudyID = "1"
     ds.SeriesNumber = 3
     ds.AcquisitionNumber = 1
-    ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-    ds.FrameOfReferenceUID = _uid(seed, patient_id, "frame")
     ds.PositionReferenceIndicator = ""
     ds.ImageComments = "SYNTHETIC - not a real patient"
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.Rows, ds.Columns = int(shape[1]), int(shape[0])
-    ds.PixelSpacing = [f"{spacing_mm[1]:g}", f"{spacing_mm[0]:g}"]  # row spacing (y), column spacing (x)
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
     ds.WindowCenter, ds.WindowWidth = "60", "160"
-    ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = "0", f"{RESCALE_SLOPE:g}", "US"
     block = ds.private_block(PRIVATE_GROUP, PRIVATE_CREATOR, create=True)
     block.add_new(0x01, "LO", row["site"])
     block.add_new(0x02, "LO", f"{who['PatientName']} {who['PatientID']}")  # identifiers hide here too
@@ -143,38 +122,21 @@ def _series_header(patient_id: str, row, seed: int, spacing_mm, shape):
     return ds
 
 
-def slice_position_lps(affine: np.ndarray, shape, k: int) -> np.ndarray:
-    """LPS position (mm) of the first transmitted pixel of slice k = voxel (X-1, Y-1, k)."""
-    ras = affine @ np.array([shape[0] - 1, shape[1] - 1, k, 1.0])
-    return np.array([-ras[0], -ras[1], ras[2]])
-
-
 def write_series(volume: np.ndarray, affine: np.ndarray, spacing_mm, patient_id: str, row,
                  folder: Path, seed: int) -> list[Path]:
-    """Write one MR Image Storage file per axial slice of ``volume`` (RAS order) into ``folder``."""
-    from pydicom.dataset import FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian
+    """Write one MR Image Storage file per axial slice of ``volume`` (RAS order) into ``folder``.
 
-    folder.mkdir(parents=True, exist_ok=True)
-    header = _series_header(patient_id, row, seed, spacing_mm, volume.shape)
-    stored = np.clip(np.round(volume / RESCALE_SLOPE), 0, 65535).astype(np.uint16)
-    paths = []
-    for k in range(volume.shape[2]):
-        ds = header.copy()
-        ds.SOPInstanceUID = _uid(seed, patient_id, "slice", k)
-        meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = MR_IMAGE_STORAGE
-        meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-        meta.TransferSyntaxUID = ExplicitVRLittleEndian
-        ds.file_meta = meta
-        ds.InstanceNumber = k + 1
-        pos = slice_position_lps(affine, volume.shape, k)
-        ds.ImagePositionPatient = [f"{v:.4f}" for v in pos]
-        ds.SliceLocation = f"{pos[2]:.4f}"
-        ds.PixelData = np.ascontiguousarray(stored[::-1, ::-1, k].T).tobytes()
-        path = folder / f"{patient_id}_{k + 1:04d}.dcm"
-        tmp = path.with_name(path.name + ".part")
-        ds.save_as(tmp, enforce_file_format=True)
-        os.replace(tmp, path)
-        paths.append(path)
-    return paths
+    The volume is handed to `toolkit.imaging.write_dicom_series` with its i and j axes
+    reversed (the affine adjusted to match), so that columns run towards the patient's left
+    and rows towards posterior: ImageOrientationPatient [1, 0, 0, 0, 1, 0].
+    """
+    from ..imaging.dicom_io import write_dicom_series
+    from ..imaging.volume import Volume
+
+    n_i, n_j = volume.shape[:2]
+    reverse_ij = np.array([[-1, 0, 0, n_i - 1], [0, -1, 0, n_j - 1], [0, 0, 1, 0], [0, 0, 0, 1.0]])
+    radiological = Volume(volume[::-1, ::-1, :], affine @ reverse_ij)
+    return write_dicom_series(radiological, folder, modality="MR", random_state=seed,
+                              header=_series_header(patient_id, row, seed, spacing_mm),
+                              uid_key=f"toolkit-radiogenomic-cohort/{patient_id}",
+                              rescale_slope=RESCALE_SLOPE, file_stem=patient_id)

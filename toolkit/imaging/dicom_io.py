@@ -300,7 +300,9 @@ def _to_volume(headers: list, folder: Path) -> Volume:
 
 def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str = "CT",
                        patient: dict | None = None, shuffle_names: bool = False,
-                       random_state: int = 0) -> list[Path]:
+                       random_state: int = 0, *, header: "pydicom.Dataset | None" = None,
+                       uid_key: str = "", rescale_slope: float = 1.0,
+                       file_stem: str = "slice") -> list[Path]:
     """Write a `Volume` as a DICOM series, one file per k slice (CT or MR Image Storage).
 
     Lessons and tests use it to make small series with a known truth (geometry, HU,
@@ -310,9 +312,9 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
     ----------
     volume : Volume
         Values in HU for CT (stored as int16 with RescaleSlope 1, RescaleIntercept -1024),
-        or MR values (stored as rounded uint16).
+        or MR values (stored as uint16: value / ``rescale_slope``, rounded, clipped to 0-65535).
     folder : path
-        Created if needed; files are named ``slice_NNN.dcm``.
+        Created if needed; files are named ``<file_stem>_NNN.dcm``.
     modality : {"CT", "MR"}
     patient : dict, optional
         Extra attributes by keyword, e.g. ``{"PatientName": "Doe^Jane", "PatientID": "12345"}``.
@@ -320,6 +322,15 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
         Number the files in random order, so that file names say nothing about anatomy.
     random_state : int
         Seed for the UIDs and the shuffling.
+    header : pydicom Dataset, optional
+        Attributes copied into every slice after the geometry and pixel ones (study, site,
+        private tags, ...); ``patient`` is applied last.
+    uid_key : str, default ""
+        Extra text the UIDs are derived from, so that series written with the same
+        ``random_state`` (e.g. one per patient) get different UIDs.
+    rescale_slope : float, default 1.0
+        MR only: stored value x RescaleSlope = value (e.g. 0.01 keeps two decimals).
+    file_stem : str, default "slice"
 
     Returns
     -------
@@ -342,7 +353,8 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
     lps = LPS_TO_RAS @ volume.affine
     dc, dr, _ = volume.spacing
     sop_class = {"CT": "1.2.840.10008.5.1.4.1.1.2", "MR": "1.2.840.10008.5.1.4.1.1.4"}[modality]
-    study, series, frame = (generate_uid(entropy_srcs=[str(random_state), s]) for s in "abc")
+    key = [str(random_state), uid_key] if uid_key else [str(random_state)]
+    study, series, frame = (generate_uid(entropy_srcs=[*key, s]) for s in "abc")
     numbers = rng.permutation(volume.shape[2]) if shuffle_names else np.arange(volume.shape[2])
     paths = []
     for k in range(volume.shape[2]):
@@ -357,21 +369,30 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
         ds.PatientName, ds.PatientID = "SYNTHETIC^PATIENT", "SYNTH0001"
         ds.ImageOrientationPatient = [round(float(v), 8) for v in
                                       [*(lps[:3, 0] / dc), *(lps[:3, 1] / dr)]]
-        ds.ImagePositionPatient = [round(float(v), 6) for v in lps[:3, 3] + k * lps[:3, 2]]
+        position = lps[:3, 3] + k * lps[:3, 2]
+        ds.ImagePositionPatient = [round(float(v), 6) for v in position]
+        normal = np.cross(lps[:3, 0], lps[:3, 1]) / (dc * dr)
+        ds.SliceLocation = round(float(position @ normal), 6)
         ds.PixelSpacing, ds.SliceThickness = [round(dr, 6), round(dc, 6)], round(volume.spacing[2], 6)
         plane = volume.array[:, :, k].T  # (i, j) -> (rows = j, columns = i)
         if modality == "CT":
             ds.RescaleSlope, ds.RescaleIntercept, ds.RescaleType = 1, -1024, "HU"
             stored, ds.PixelRepresentation = np.round(plane + 1024).astype(np.int16), 1
         else:
-            stored, ds.PixelRepresentation = np.round(plane).astype(np.uint16), 0
+            stored = np.clip(np.round(plane / rescale_slope), 0, 65535).astype(np.uint16)
+            ds.PixelRepresentation = 0
+            if rescale_slope != 1:
+                ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = 0, rescale_slope, "US"
         ds.Rows, ds.Columns = stored.shape
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
         ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, 16, 15
         ds.PixelData = stored.tobytes()
+        ds.update(header if header is not None else {})
         for keyword, value in (patient or {}).items():
             setattr(ds, keyword, value)
-        path = folder / f"slice_{int(numbers[k]):03d}.dcm"
-        ds.save_as(path, enforce_file_format=True)
+        path = folder / f"{file_stem}_{int(numbers[k]):03d}.dcm"
+        tmp = path.with_name(path.name + ".part")  # no half-written .dcm if interrupted
+        ds.save_as(tmp, enforce_file_format=True)
+        os.replace(tmp, path)
         paths.append(path)
     return paths
