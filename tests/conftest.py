@@ -37,7 +37,7 @@ def tiny_cohort():
     """The seeded "tiny" synthetic radiogenomic cohort (default size, seed 0), built once per module."""
     from toolkit.datasets import make_radiogenomic_cohort
 
-    return make_radiogenomic_cohort(size="tiny", seed=0)
+    return make_radiogenomic_cohort(size="tiny", random_state=0)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from toolkit.datasets._cohort_dicom import RESCALE_SLOPE
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("cohort")
-    cohort = make_radiogenomic_cohort(n_patients=4, size="tiny", seed=5, out_dir=out,
+    cohort = make_radiogenomic_cohort(n_patients=4, size="tiny", random_state=5, out_dir=out,
                                       write_dicom=True)
     return cohort, out
 
@@ -26,7 +26,7 @@ def written(tmp_path_factory):
 @pytest.fixture(scope="module")
 def medium():
     """Enough patients (6 mm images) for the true effects to show through the noise."""
-    return make_radiogenomic_cohort(n_patients=600, size="tiny", seed=11)
+    return make_radiogenomic_cohort(n_patients=600, size="tiny", random_state=11)
 
 
 def _need(tool):
@@ -70,9 +70,9 @@ def test_every_patient_has_one_lesion_inside_the_brain(tiny_cohort):
 
 
 def test_same_seed_same_data_different_seed_different():
-    a = make_radiogenomic_cohort(n_patients=5, size="tiny", seed=3)
-    b = make_radiogenomic_cohort(n_patients=5, size="tiny", seed=3)
-    c = make_radiogenomic_cohort(n_patients=5, size="tiny", seed=4)
+    a = make_radiogenomic_cohort(n_patients=5, size="tiny", random_state=3)
+    b = make_radiogenomic_cohort(n_patients=5, size="tiny", random_state=3)
+    c = make_radiogenomic_cohort(n_patients=5, size="tiny", random_state=4)
     pd.testing.assert_frame_equal(a.clinical, b.clinical)
     assert np.array_equal(a.images, b.images) and np.array_equal(a.masks, b.masks)
     assert np.array_equal(a.genotypes.calls, b.genotypes.calls)
@@ -81,10 +81,20 @@ def test_same_seed_same_data_different_seed_different():
     assert not a.clinical["age_years"].equals(c.clinical["age_years"])
 
 
+def test_random_state_none_draws_a_recorded_seed_and_rejects_other_types():
+    fresh = make_radiogenomic_cohort(n_patients=3, size="tiny", random_state=None)
+    again = make_radiogenomic_cohort(n_patients=3, size="tiny",
+                                     random_state=np.int64(fresh.ground_truth["seed"]))
+    pd.testing.assert_frame_equal(fresh.clinical, again.clinical)
+    assert np.array_equal(fresh.images, again.images)
+    with pytest.raises(TypeError, match="random_state"):
+        make_radiogenomic_cohort(n_patients=3, size="tiny", random_state=1.5)
+
+
 def test_default_imaging_signal_is_unchanged_from_version_1_0():
     """Numbers recorded with the generator before ``imaging_signal`` existed (same seed)."""
-    c = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=2)
-    s = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=2, imaging_signal=1.0)
+    c = make_radiogenomic_cohort(n_patients=3, size="tiny", random_state=2)
+    s = make_radiogenomic_cohort(n_patients=3, size="tiny", random_state=2, imaging_signal=1.0)
     assert np.array_equal(c.images, s.images) and np.array_equal(c.masks, s.masks)
     im = c.images.astype(np.float64)
     assert int(c.masks.sum()) == 231
@@ -116,9 +126,9 @@ def _imaging_only_auc(cohort) -> float:
 
 
 def test_subtle_imaging_signal_gives_a_moderate_auc():
-    subtle = make_radiogenomic_cohort(n_patients=300, size="tiny", seed=1,
+    subtle = make_radiogenomic_cohort(n_patients=300, size="tiny", random_state=1,
                                       imaging_signal="subtle")
-    strong = make_radiogenomic_cohort(n_patients=300, size="tiny", seed=1)
+    strong = make_radiogenomic_cohort(n_patients=300, size="tiny", random_state=1)
     assert 0.65 <= _imaging_only_auc(subtle) <= 0.88  # measured 0.80
     assert _imaging_only_auc(strong) > 0.95  # measured 0.99
     pd.testing.assert_frame_equal(subtle.clinical, strong.clinical)  # only images change
@@ -185,7 +195,7 @@ def test_bad_arguments_raise(kwargs, match):
 def test_tiny_preset_is_fast():
     make_radiogenomic_cohort(n_patients=3, size="tiny")  # imports and template cache warm
     start = time.process_time()  # CPU seconds: robust to other jobs sharing the machine
-    make_radiogenomic_cohort(size="tiny", seed=1)
+    make_radiogenomic_cohort(size="tiny", random_state=1)
     assert time.process_time() - start < 3.0
 
 
@@ -330,7 +340,7 @@ def test_dicom_identifiers_are_fake_and_labelled_and_uids_deterministic(written,
         assert str(ds.data_element(kw).value) != ""
     block = ds.private_block(0x0011, "TOOLKIT SYNTHETIC COHORT")
     assert block[0x01].value == cohort.clinical.loc["RG0001", "site"]
-    again = make_radiogenomic_cohort(n_patients=4, size="tiny", seed=5, out_dir=tmp_path,
+    again = make_radiogenomic_cohort(n_patients=4, size="tiny", random_state=5, out_dir=tmp_path,
                                      write_dicom=True)
     ds2 = pydicom.dcmread(again.files["dicom"]["RG0001"][0])
     assert ds2.SOPInstanceUID == ds.SOPInstanceUID and ds2.PatientName == ds.PatientName
@@ -386,8 +396,8 @@ def test_simpleitk_reads_dicom_series_like_the_nifti(written):
 # --- optional tumour biopsy expression panel ---------------------------------------------------
 
 def test_tumour_panel_is_optional_and_leaves_the_rest_unchanged():
-    plain = make_radiogenomic_cohort(n_patients=40, size="tiny", seed=4)
-    kw = {"n_patients": 40, "size": "tiny", "seed": 4, "biopsy_missing": 0.25}
+    plain = make_radiogenomic_cohort(n_patients=40, size="tiny", random_state=4)
+    kw = {"n_patients": 40, "size": "tiny", "random_state": 4, "biopsy_missing": 0.25}
     one = make_radiogenomic_cohort(tumour_expression_effect=1.0, **kw)
     zero = make_radiogenomic_cohort(tumour_expression_effect=0.0, **kw)
     assert plain.tumour_expression is None and "tumour_expression" not in plain.ground_truth
@@ -409,9 +419,9 @@ def test_tumour_panel_is_optional_and_leaves_the_rest_unchanged():
 def test_tumour_panel_follows_its_documented_model():
     """x = baseline + sd * (effect * loading * purity * mutation + noise), checked via the truth."""
     effect = 1.5
-    c = make_radiogenomic_cohort(n_patients=60, size="tiny", seed=6,
+    c = make_radiogenomic_cohort(n_patients=60, size="tiny", random_state=6,
                                  tumour_expression_effect=effect)
-    z = make_radiogenomic_cohort(n_patients=60, size="tiny", seed=6, tumour_expression_effect=0.0)
+    z = make_radiogenomic_cohort(n_patients=60, size="tiny", random_state=6, tumour_expression_effect=0.0)
     m = c.ground_truth["tumour_expression"]
     assert m["effect_sd"] == effect and z.ground_truth["tumour_expression"]["effect_sd"] == 0.0
     purity = pd.Series(c.ground_truth["per_patient"]["tumour_purity"])[c.clinical.index]
@@ -430,7 +440,7 @@ def test_tumour_panel_follows_its_documented_model():
 
 
 def test_tumour_panel_round_trips_through_files(tmp_path):
-    c = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=8, out_dir=tmp_path,
+    c = make_radiogenomic_cohort(n_patients=3, size="tiny", random_state=8, out_dir=tmp_path,
                                  tumour_expression_effect=1.0)
     back = load_radiogenomic_cohort(tmp_path)
     assert c.files["tumour_expression"] == back.files["tumour_expression"]

@@ -257,7 +257,7 @@ def test_survival_showdown_fusion_beats_each_informative_modality():
 def test_compare_models_on_the_radiogenomic_cohort(tmp_path):
     from toolkit.fusion import view_comparison
 
-    cohort = make_radiogenomic_cohort(n_patients=60, size="tiny", seed=0)
+    cohort = make_radiogenomic_cohort(n_patients=60, size="tiny", random_state=0)
     table = compare_models(cohort, outcome="mutation", cv=3, strategies=["early"], n_boot=100)
     assert len(table) == 7 and table["auc"].between(0, 1).all()
     auc = table.set_index(["modalities", "strategy"])["auc"]
@@ -272,7 +272,7 @@ def test_compare_models_on_the_radiogenomic_cohort(tmp_path):
 def test_cohort_features_expose_the_tumour_panel_as_its_own_block():
     from toolkit.fusion import cohort_features
 
-    cohort = make_radiogenomic_cohort(n_patients=20, size="tiny", seed=3,
+    cohort = make_radiogenomic_cohort(n_patients=20, size="tiny", random_state=3,
                                                tumour_expression_effect=1.0, biopsy_missing=0.3)
     X, mods = cohort_features(cohort, n_variants=5)
     assert list(mods) == ["clinical", "genomic", "imaging", "tumour"]
@@ -292,7 +292,7 @@ COHORT_SEED = 0
 def _cohort_and_table(effect: float, names=None):
     from toolkit.fusion import cohort_features
 
-    cohort = make_radiogenomic_cohort(n_patients=300, size="tiny", seed=COHORT_SEED,
+    cohort = make_radiogenomic_cohort(n_patients=300, size="tiny", random_state=COHORT_SEED,
                                                imaging_signal="subtle",
                                                tumour_expression_effect=effect)
     blocks = cohort_features(cohort)[1]

@@ -244,7 +244,7 @@ def test_burned_in_annotation_is_flagged(tmp_path):
 def test_synthetic_cohort_dicom_is_clean(tmp_path):
     from toolkit.datasets import make_radiogenomic_cohort
 
-    cohort = make_radiogenomic_cohort(n_patients=3, size="tiny", seed=0, out_dir=tmp_path / "cohort",
+    cohort = make_radiogenomic_cohort(n_patients=3, size="tiny", random_state=0, out_dir=tmp_path / "cohort",
                                       write_dicom=True)
     dicom_root = tmp_path / "cohort" / "dicom"
     assert dicom_root.is_dir(), "write_dicom=True wrote no dicom/ folder"

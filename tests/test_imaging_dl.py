@@ -211,7 +211,7 @@ def test_cohort_patches(small_cohort):
 def test_real_tiny_cohort_slices():
     from toolkit.datasets import make_radiogenomic_cohort
 
-    c = make_radiogenomic_cohort(n_patients=6, size="tiny", seed=1)
+    c = make_radiogenomic_cohort(n_patients=6, size="tiny", random_state=1)
     ds = CohortSlices(c, target="mask", n_slices=1, crop=16)
     assert len(ds) == 6 and ds.y.sum() > 0 and ds.X.shape[2:] == (16, 16)
 

@@ -149,20 +149,20 @@ def test_train_logistic_matches_sklearn():
 
 def test_fedavg_one_site_one_epoch_equals_local_training():
     X, y = _data(100)
-    w_fed = fedavg([(X, y)], rounds=1, local_epochs=3, seed=4)
+    w_fed = fedavg([(X, y)], rounds=1, local_epochs=3, random_state=4)
     w_loc = train_logistic(X, y, epochs=3, random_state=4 * 100_003)
     assert np.allclose(w_fed, w_loc)
 
 
 def test_fedavg_iid_close_to_centralised_and_deterministic():
     X, y = _data()
-    table = compare_federated(X, y, split="iid", rounds=20, seed=0)
+    table = compare_federated(X, y, split="iid", rounds=20, random_state=0)
     auc = table.set_index("approach")["auc"]
     assert abs(auc["fedavg"] - auc["centralised"]) < 0.03
     assert auc["centralised"] > 0.75
-    again = compare_federated(X, y, split="iid", rounds=20, seed=0)
+    again = compare_federated(X, y, split="iid", rounds=20, random_state=0)
     pd.testing.assert_frame_equal(table, again)
-    other = compare_federated(X, y, split="iid", rounds=20, seed=1)
+    other = compare_federated(X, y, split="iid", rounds=20, random_state=1)
     assert not np.allclose(table["auc"], other["auc"])
 
 

@@ -154,7 +154,7 @@ def apply_scanner(img: np.ndarray, site: str, anatomy: dict, rng: np.random.Gene
     np.sqrt(real, out=out)  # magnitude of signal + complex Gaussian noise: Rician
 
 
-def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence], signal: float = 1.0):
+def make_images(clin, anatomy: dict, streams: list[np.random.SeedSequence], signal: float = 1.0):
     """Images (n, X, Y, Z) float32, masks uint8 and per-patient lesion truth."""
     n = len(clin)
     shape = anatomy["t1"].shape
@@ -162,7 +162,7 @@ def make_images(clin, anatomy: dict, seeds: list[np.random.SeedSequence], signal
     masks = np.zeros((n, *shape), dtype=np.uint8)
     truth = []
     for i, (grade, mutation, site) in enumerate(zip(clin["grade"], clin["mutation"], clin["site"])):
-        rng = np.random.default_rng(seeds[i])
+        rng = np.random.default_rng(streams[i])
         img = anatomy["t1"] * np.float32(rng.normal(1, ANATOMY_GAIN_SD))
         p = lesion_params(grade, mutation, anatomy, rng, signal)
         insert_lesion(img, masks[i], p, anatomy, rng)

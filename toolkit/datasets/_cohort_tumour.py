@@ -41,15 +41,15 @@ def check_tumour_args(effect, missing) -> tuple[float | None, float]:
 
 
 def tumour_expression(mutation: np.ndarray, ids: list[str], effect: float, missing: float,
-                      seed: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
+                      stream: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
     """Biopsy expression table (patients x genes, NaN rows = no biopsy) and its ground truth.
 
     x_ig = baseline_g + sd * (effect * loading_g * purity_i * mutation_i + e_ig), e ~ N(0, 1).
-    All random numbers are drawn whatever ``effect`` is, so two cohorts with the same seed and
+    All random numbers are drawn whatever ``effect`` is, so two cohorts with the same ``random_state`` and
     different effects share purity, noise and missingness: only the signal differs.
     """
     m = TUMOUR_MODEL
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(stream)
     n, loadings = len(ids), np.array(m["loadings"])
     purity = rng.beta(*m["purity_beta"], n)
     noise = rng.normal(0, 1, (n, len(loadings)))

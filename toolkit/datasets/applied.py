@@ -38,7 +38,7 @@ def _check_n(n_patients) -> int:
     return int(n_patients)
 
 
-def make_neuro_cohort(n_patients: int = 500, random_state: int = 0) -> pd.DataFrame:
+def make_neuro_cohort(n_patients: int = 500, random_state: int | None = 0) -> pd.DataFrame:
     """SYNTHETIC older adults: APOE e4 genotype, a polygenic score, dementia and hippocampal volume.
 
     Lets a lesson show a strong single-gene risk factor next to a polygenic one, and brain
@@ -47,7 +47,8 @@ def make_neuro_cohort(n_patients: int = 500, random_state: int = 0) -> pd.DataFr
     Parameters
     ----------
     n_patients : int, default 500
-    random_state : int, default 0
+    random_state : int or None, default 0
+        The same integer gives the same data; None gives fresh data.
 
     Returns
     -------
@@ -142,7 +143,7 @@ def atrophy_mask(mask, loss_fraction: float) -> np.ndarray:
     return out
 
 
-def make_cardio_cohort(n_patients: int = 5000, random_state: int = 0,
+def make_cardio_cohort(n_patients: int = 5000, random_state: int | None = 0,
                        carrier_fraction: float | None = None) -> pd.DataFrame:
     """SYNTHETIC adults: familial hypercholesterolaemia (FH) variants, LDL-C, plaque and CAD.
 
@@ -152,7 +153,8 @@ def make_cardio_cohort(n_patients: int = 5000, random_state: int = 0,
     Parameters
     ----------
     n_patients : int, default 5000
-    random_state : int, default 0
+    random_state : int or None, default 0
+        The same integer gives the same data; None gives fresh data.
     carrier_fraction : float, optional
         Fraction of FH variant carriers; default 1/250 (population). Raise it to mimic a lipid
         clinic (enriched sampling), and say so.

@@ -109,12 +109,22 @@ def _check_signal(imaging_signal) -> float:
     return float(imaging_signal)
 
 
-def _simulate_genomes(ancestry: np.ndarray, ids: list[str], length_mb: float, seed: int) -> Genotypes:
+def _check_random_state(random_state) -> int:
+    """The integer seed behind ``random_state``: itself, or a fresh one drawn for None."""
+    if random_state is None:
+        return int(np.random.default_rng().integers(2**31 - 1))  # msprime needs seed + 1 < 2**32
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
+        raise TypeError(f"random_state must be an int or None; got {random_state!r}")
+    return int(random_state)
+
+
+def _simulate_genomes(ancestry: np.ndarray, ids: list[str], length_mb: float,
+                      random_state: int) -> Genotypes:
     """Simulate exactly the people needed per ancestry and rename them to the patient ids."""
     from .population import make_population
 
     counts = {a: int((ancestry == a).sum()) for a in _out.ANCESTRIES if (ancestry == a).any()}
-    g = make_population(counts, sequence_length_mb=length_mb, random_state=seed)
+    g = make_population(counts, sequence_length_mb=length_mb, random_state=random_state)
     pop = g.sample_info["population"].to_numpy()
     order = np.empty(len(ids), dtype=int)
     for a in counts:
@@ -124,7 +134,8 @@ def _simulate_genomes(ancestry: np.ndarray, ids: list[str], length_mb: float, se
     return Genotypes(g.calls[:, order], ids, g.variant_ids, g.chrom, g.positions, g.ref, g.alt, info)
 
 
-def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size: str = "workshop",
+def make_radiogenomic_cohort(n_patients: int | None = None, random_state: int | None = 0,
+                             size: str = "workshop",
                              ancestry_mix: dict[str, float] | None = None,
                              out_dir: str | os.PathLike | None = None,
                              write_dicom: bool = False,
@@ -140,8 +151,10 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     ----------
     n_patients : int, optional
         Number of patients; default from the preset (tiny 20, workshop 300, large 500).
-    seed : int, default 0
-        The same seed gives identical tables, genomes and images.
+    random_state : int or None, default 0
+        Seed of every random stream: the same integer gives identical tables, genomes, images
+        and files. None draws a fresh integer (recorded in ``ground_truth["seed"]``, so that
+        cohort can be regenerated too).
     size : {"tiny", "workshop", "large"}, default "workshop"
         Image voxel size 6, 3 or 2 mm (MNI152 grid) and simulated genome 0.5, 2 or 5 Mb.
     ancestry_mix : dict, optional
@@ -175,13 +188,16 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     ValueError
         Unknown preset, a bad ancestry mix, a bad ``imaging_signal``, a bad
         ``tumour_expression_effect`` or ``biopsy_missing``, or fewer than 1 patient.
+    TypeError
+        ``random_state`` is neither an int nor None.
 
     Examples
     --------
-    >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", seed=1)
+    >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", random_state=1)
     >>> c.images.shape, c.masks.dtype.name, c.clinical.index[0]
     ((6, 34, 40, 33), 'uint8', 'RG0001')
-    >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", seed=1, tumour_expression_effect=1)
+    >>> c = make_radiogenomic_cohort(n_patients=6, size="tiny", random_state=1,
+    ...                              tumour_expression_effect=1)
     >>> c.tumour_expression.shape, c.ground_truth["tumour_expression"]["effect_sd"]
     ((6, 8), 1.0)
 
@@ -196,6 +212,7 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
         raise ValueError(f"n_patients must be at least 1; got {n_patients}")
     if write_dicom and out_dir is None:
         raise ValueError("write_dicom=True needs out_dir: pass a folder to write the DICOM series to")
+    seed = _check_random_state(random_state)
     model = copy.deepcopy(_out.DEFAULT_MODEL) | {"ancestry_mix": mix, "n_causal": preset["n_causal"]}
     ss_clin, ss_gen, ss_img, ss_tum = np.random.SeedSequence(seed).spawn(4)  # first 3 as in 1.0
     rng = np.random.default_rng(ss_clin)
@@ -225,7 +242,7 @@ def make_radiogenomic_cohort(n_patients: int | None = None, seed: int = 0, size:
     return cohort
 
 
-def _ground_truth(seed, size, n, model, preset, anatomy, gen_truth, latent, lesions, ids) -> dict:
+def _ground_truth(seed: int, size, n, model, preset, anatomy, gen_truth, latent, lesions, ids) -> dict:
     """Everything needed to regenerate or check the cohort, as JSON-ready Python types."""
     per_patient = {k: dict(zip(ids, np.round(np.asarray(v, dtype=float), 6).tolist()))
                    for k, v in latent.items()}
@@ -248,9 +265,10 @@ def _ground_truth(seed, size, n, model, preset, anatomy, gen_truth, latent, lesi
     }
 
 
-def _add_tumour_panel(truth: dict, mutation, ids, effect, missing, seed) -> pd.DataFrame:
+def _add_tumour_panel(truth: dict, mutation, ids, effect, missing,
+                      stream: np.random.SeedSequence) -> pd.DataFrame:
     """Simulate the biopsy expression panel and record its model and truths in ``truth``."""
-    table, tum = _tum.tumour_expression(mutation, ids, effect, missing, seed)
+    table, tum = _tum.tumour_expression(mutation, ids, effect, missing, stream)
     truth["tumour_expression"] = tum["model"]
     truth["true_effects"]["tumour_expression"] = _tum.tumour_true_effects(effect)
     truth["causal_graph"] = truth["causal_graph"] + _tum.TUMOUR_EDGES

@@ -225,7 +225,7 @@ def _bundles(patients: pd.DataFrame, rng) -> dict:
     return bundles
 
 
-def make_three_hospitals(random_state: int = 0, sizes: dict | None = None,
+def make_three_hospitals(random_state: int | None = 0, sizes: dict | None = None,
                          images_per_site: int = 8, site_effect: float = 1.0,
                          mutation_rate: dict | None = None) -> ThreeHospitals:
     """Simulate the exports of three SYNTHETIC hospitals with known site differences.
@@ -245,7 +245,8 @@ def make_three_hospitals(random_state: int = 0, sizes: dict | None = None,
 
     Parameters
     ----------
-    random_state : int, default 0
+    random_state : int or None, default 0
+        The same integer gives the same data; None gives fresh data.
     sizes : dict site -> int, optional
         Patients per site (each at least 2); default above.
     images_per_site : int, default 8

@@ -20,7 +20,7 @@ DEFAULT_SIZES = {"YRI": 300, "CEU": 300, "CHB": 300}
 def make_population(
     n_per_population: int | Mapping[str, int] = 300,
     sequence_length_mb: float = 8.0,
-    random_state: int = 0,
+    random_state: int | None = 0,
     chrom: str = "22",
 ) -> Genotypes:
     """Simulate diploid genomes of Yoruba (YRI), European (CEU) and Han Chinese (CHB) ancestry.
@@ -36,8 +36,8 @@ def make_population(
         Diploid people per population, e.g. ``{"YRI": 50, "CEU": 400, "CHB": 100}``.
     sequence_length_mb : float, default 8.0
         Length of the simulated chromosome segment in megabases.
-    random_state : int, default 0
-        Seed: the same seed gives the same genomes.
+    random_state : int or None, default 0
+        The same integer gives the same genomes; None gives fresh ones.
     chrom : str, default "22"
         Chromosome name written in the output (the sequence itself is generic).
 
@@ -71,7 +71,8 @@ def make_population(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ts = stdpopsim.get_engine("msprime").simulate(model, contig, samples=sizes,
-                                                      seed=random_state + 1)
+                                                      seed=None if random_state is None
+                                                      else random_state + 1)
     return _tree_sequence_to_genotypes(ts, chrom)
 
 

@@ -24,7 +24,7 @@ DESCRIPTION = ("SYNTHETIC labelled variant table (toolkit.datasets.make_variant_
                "Generating model, sources and limits: datasets/variant_table.md.")
 
 
-def make_variant_table(n_variants: int = 2000, random_state: int = 0,
+def make_variant_table(n_variants: int = 2000, random_state: int | None = 0,
                        label_noise: float = 0.05) -> Bunch:
     """Simulate variants with a pathogenic/benign label and the features tools use to predict it.
 
@@ -37,8 +37,8 @@ def make_variant_table(n_variants: int = 2000, random_state: int = 0,
     ----------
     n_variants : int, default 2000
         Rows to simulate (at least 10).
-    random_state : int, default 0
-        Seed: the same seed gives the same table.
+    random_state : int or None, default 0
+        The same integer gives the same table; None gives a fresh one.
     label_noise : float, default 0.05
         Fraction of database labels flipped relative to the truth (misclassifications), 0 to 0.5.
 

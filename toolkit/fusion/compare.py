@@ -90,7 +90,7 @@ def compare_models(data, modalities: dict | None = None, outcome="mutation", cv:
     cv : int, default 5
         Stratified folds (grouped by ``groups`` if given).
     random_state : int or None, default 0
-        Seeds the folds, the models and the bootstrap: the table is identical per seed.
+        Seeds the folds, the models and the bootstrap: the same integer gives the same table.
     strategies : sequence of str, default ("early", "late", "stacking", "intermediate")
         Fusion strategies for subsets of 2+ modalities (see ``STRATEGIES``; for survival
         only those in ``SURVIVAL_STRATEGIES`` are run); one modality alone is "single".
@@ -253,13 +253,14 @@ def _subsets(names: list[str]) -> list[tuple[str, ...]]:
     return [s for k in range(1, len(names) + 1) for s in combinations(names, k)]
 
 
-def _bootstrap_table(predictions: dict, score, name, n, n_boot, ci, seed, groups) -> pd.DataFrame:
+def _bootstrap_table(predictions: dict, score, name, n, n_boot, ci, random_state,
+                     groups) -> pd.DataFrame:
     """Metric per model with percentile CIs, plus paired CIs of the gain over the best single."""
     keys = list(predictions)
     everyone = np.arange(n)
     point = np.array([score(everyone, predictions[k]) for k in keys])
     boots = np.array([[score(idx, predictions[k]) for k in keys]
-                      for idx in bootstrap_indices(n, n_boot, seed, groups)])
+                      for idx in bootstrap_indices(n, n_boot, random_state, groups)])
     boots = boots[np.isfinite(boots).all(axis=1)]
     singles = [i for i, k in enumerate(keys) if k[2] == "single"]
     best = singles[int(np.argmax(point[singles]))]

@@ -37,7 +37,7 @@ def _harmonise_all(X, y, site, harmonise: str) -> np.ndarray:
 
 
 def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
-               random_state: int = 0) -> np.ndarray:
+               random_state: int | None = 0) -> np.ndarray:
     """Out-of-fold predicted probabilities of a logistic model, with ComBat placed as asked.
 
     Parameters
@@ -51,7 +51,7 @@ def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
         "inside": ComBat fitted on each training fold, applied to its test fold (honest).
         "outside": fitted once on all rows before cross-validation (sees the test rows).
         "outside_with_outcome": as "outside", with ``y`` as a preserved covariate (leaks labels).
-    n_splits, random_state : cross-validation folds and seed
+    n_splits, random_state : cross-validation folds and their seed (int or None)
 
     Returns
     -------
@@ -97,7 +97,7 @@ def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
 
 
 def site_prediction_accuracy(X, site, harmonise: str = "none", n_splits: int = 5,
-                             random_state: int = 0, n_boot: int = 1000) -> MetricCI:
+                             random_state: int | None = 0, n_boot: int = 1000) -> MetricCI:
     """Cross-validated accuracy of a model that guesses the site from the features, with a 95 % CI.
 
     Far above chance means the features carry the hospital's fingerprint; near chance (the

@@ -37,7 +37,7 @@ def predict_proba(weights: np.ndarray, X) -> np.ndarray:
 
 
 def train_logistic(X, y, weights: np.ndarray | None = None, epochs: int = 1, lr: float = 0.1,
-                   batch_size: int = 16, random_state: int = 0) -> np.ndarray:
+                   batch_size: int = 16, random_state: int | None = 0) -> np.ndarray:
     """Logistic regression by mini-batch stochastic gradient descent (one site's local training).
 
     Parameters
@@ -52,8 +52,8 @@ def train_logistic(X, y, weights: np.ndarray | None = None, epochs: int = 1, lr:
     lr : float, default 0.1
         Learning rate (step size).
     batch_size : int, default 16
-    random_state : int, default 0
-        Seed for the order of the mini-batches.
+    random_state : int or None, default 0
+        Seed for the order of the mini-batches (None: fresh randomness).
 
     Returns
     -------
@@ -81,7 +81,7 @@ def train_logistic(X, y, weights: np.ndarray | None = None, epochs: int = 1, lr:
 
 
 def fedavg(site_datasets: Sequence[tuple], rounds: int = 20, local_epochs: int = 1,
-           lr: float = 0.1, seed: int = 0) -> np.ndarray:
+           lr: float = 0.1, random_state: int | None = 0) -> np.ndarray:
     """Federated averaging of logistic-regression weights across sites.
 
     Parameters
@@ -93,8 +93,8 @@ def fedavg(site_datasets: Sequence[tuple], rounds: int = 20, local_epochs: int =
     local_epochs : int, default 1
         Epochs each site trains per round; more epochs let sites drift apart.
     lr : float, default 0.1
-    seed : int, default 0
-        The same seed gives the same weights.
+    random_state : int or None, default 0
+        The same integer gives the same weights; None gives fresh randomness.
 
     Returns
     -------
@@ -128,6 +128,7 @@ def fedavg(site_datasets: Sequence[tuple], rounds: int = 20, local_epochs: int =
     if len(n_features) != 1:
         raise ValueError(f"expected the same features at every site; found {sorted(n_features)} columns")
     w = np.zeros(n_features.pop() + 1)
+    seed = np.random.default_rng().integers(2**31) if random_state is None else random_state
     for r in range(rounds):
         local = [train_logistic(X, y, w, local_epochs, lr, random_state=seed * 100_003 + r * 101 + k)
                  for k, (X, y) in enumerate(site_datasets)]
@@ -136,7 +137,7 @@ def fedavg(site_datasets: Sequence[tuple], rounds: int = 20, local_epochs: int =
 
 
 def split_sites(X, y, n_sites: int = 3, split: str = "iid", alpha: float = 0.3,
-                random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+                random_state: int | None = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Share patients among simulated hospitals, at random (IID) or with skewed case mixes.
 
     Parameters
@@ -151,7 +152,8 @@ def split_sites(X, y, n_sites: int = 3, split: str = "iid", alpha: float = 0.3,
         patient, e.g. the cohort's ``site`` column) uses the real sites; ``n_sites`` is ignored.
     alpha : float, default 0.3
         Dirichlet concentration for ``"non_iid"``; smaller = more skewed.
-    random_state : int, default 0
+    random_state : int or None, default 0
+        The same integer gives the same split; None gives fresh randomness.
 
     Returns
     -------
@@ -190,13 +192,15 @@ def split_sites(X, y, n_sites: int = 3, split: str = "iid", alpha: float = 0.3,
 
 def compare_federated(X, y, n_sites: int = 3, split: str = "iid", rounds: int = 20,
                       local_epochs: int = 1, lr: float = 0.1, test_size: float = 0.3,
-                      alpha: float = 0.3, seed: int = 0) -> pd.DataFrame:
+                      alpha: float = 0.3, random_state: int | None = 0) -> pd.DataFrame:
     """Test-set AUC of centralised, federated (FedAvg) and single-site training on the same split.
 
     A held-out test set (stratified, ``test_size``) is set aside first; the rest is shared
     among ``n_sites`` sites by `split_sites` (``split`` as there: "iid", "non_iid" or one
     site label per patient). The test set pools all sites. Features are standardised with the training
     mean and SD (in a real federation these come from summed site statistics).
+    ``random_state`` (int or None) seeds the split, the sites and every model: the same
+    integer gives the same table.
 
     Returns
     -------
@@ -221,16 +225,18 @@ def compare_federated(X, y, n_sites: int = 3, split: str = "iid", rounds: int = 
     by_site = not isinstance(split, str)
     labels = np.asarray(split) if by_site else np.zeros(len(y))
     X_tr, X_te, y_tr, y_te, l_tr, _ = train_test_split(X, y, labels, test_size=test_size,
-                                                       stratify=y, random_state=seed)
+                                                       stratify=y, random_state=random_state)
     mean, sd = X_tr.mean(axis=0), X_tr.std(axis=0) + 1e-12
     X_tr, X_te = (X_tr - mean) / sd, (X_te - mean) / sd
-    sites = split_sites(X_tr, y_tr, n_sites, l_tr if by_site else split, alpha, random_state=seed)
+    sites = split_sites(X_tr, y_tr, n_sites, l_tr if by_site else split, alpha,
+                        random_state=random_state)
     names = [str(s) for s in np.unique(l_tr)] if by_site else [f"site_{k}" for k in range(1, n_sites + 1)]
     epochs = rounds * local_epochs  # every approach sees each patient equally often
-    models = {"centralised": (train_logistic(X_tr, y_tr, None, epochs, lr, random_state=seed), len(y_tr)),
-              "fedavg": (fedavg(sites, rounds, local_epochs, lr, seed), len(y_tr))}
+    models = {"centralised": (train_logistic(X_tr, y_tr, None, epochs, lr, random_state=random_state),
+                              len(y_tr)),
+              "fedavg": (fedavg(sites, rounds, local_epochs, lr, random_state), len(y_tr))}
     for name, (Xk, yk) in zip(names, sites):
-        models[name] = (train_logistic(Xk, yk, None, epochs, lr, random_state=seed), len(yk))
+        models[name] = (train_logistic(Xk, yk, None, epochs, lr, random_state=random_state), len(yk))
     return pd.DataFrame([{"approach": name, "auc": float(roc_auc_score(y_te, predict_proba(w, X_te))),
                           "n_train": n, "split": "by_site" if by_site else split}
                          for name, (w, n) in models.items()])

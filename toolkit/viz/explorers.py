@@ -130,7 +130,7 @@ def _header_table(path: Path) -> dict:
 def _demo_dicom(folder: Path, seed: int) -> Path:
     from toolkit.datasets import make_radiogenomic_cohort
 
-    make_radiogenomic_cohort(n_patients=2, seed=seed, size="tiny", out_dir=folder,
+    make_radiogenomic_cohort(n_patients=2, random_state=seed, size="tiny", out_dir=folder,
                              write_dicom=True)
     return sorted((folder / "dicom").iterdir())[0]
 
