@@ -1,4 +1,11 @@
-"""Fusion for time-to-event outcomes: Cox models on fused features (early) or per modality (late)."""
+"""Fusion for time-to-event outcomes: Cox models on fused features (early) or per modality (late).
+
+The Cox models are lifelines fits (`RidgeCox` in ``_cox.py``), the one Cox library of
+`toolkit.fusion`: `treatment` needs lifelines' hazard ratios with Wald confidence intervals,
+and a thin scikit-learn wrapper gives this module the penalised fit and ``predict`` it needs
+inside pipelines and cross-validation. scikit-survival remains for non-Cox tools (Kaplan-Meier
+in `toolkit.evaluation.survival`).
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -17,7 +24,7 @@ _STRATEGIES = ("early", "late")
 
 
 def survival_target(event, time) -> np.ndarray:
-    """The outcome array scikit-survival expects: fields ``event`` (bool) and ``time``.
+    """The outcome array of `SurvivalFusion` and scikit-survival: fields ``event`` (bool), ``time``.
 
     Parameters
     ----------
@@ -56,7 +63,8 @@ class SurvivalFusion(BaseEstimator):
         risk scores, each divided by its training SD, are averaged over the modalities a
         patient has.
     alpha : float, default 1.0
-        Ridge penalty of ``sksurv.linear_model.CoxPHSurvivalAnalysis`` (stabilises small cohorts).
+        Ridge penalty: log partial likelihood - alpha/2 * sum(beta**2), as in scikit-survival's
+        ``CoxPHSurvivalAnalysis(alpha)`` (stabilises small cohorts).
 
     Attributes
     ----------
@@ -132,9 +140,9 @@ class SurvivalFusion(BaseEstimator):
         return c_index(y["event"], y["time"], self.predict(X))
 
     def _cox(self):
-        from sksurv.linear_model import CoxPHSurvivalAnalysis
+        from ._cox import RidgeCox
 
-        return clone(CoxPHSurvivalAnalysis(alpha=self.alpha))
+        return clone(RidgeCox(alpha=self.alpha))
 
     def __sklearn_tags__(self):
         return allow_nan_tags(super().__sklearn_tags__())

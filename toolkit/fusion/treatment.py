@@ -3,7 +3,8 @@
 A *prognostic* marker tells you how a patient will do whatever you give them; a *predictive*
 marker tells you whether a particular treatment will help. The test for "predictive" is an
 interaction: does the treatment hazard ratio differ between marker groups? Cox models are
-fitted with lifelines (``CoxPHFitter``, Efron ties, Wald confidence intervals).
+fitted with lifelines (``CoxPHFitter``, Efron ties, Wald confidence intervals), the one Cox
+library of `toolkit.fusion` (``_cox.py`` says why).
 """
 from __future__ import annotations
 
@@ -41,16 +42,12 @@ def _check_table(clinical, columns: list[str], binary: list[str]) -> pd.DataFram
 
 
 def _cox(df: pd.DataFrame, time_col: str, event_col: str):
-    import warnings
-
-    from lifelines import CoxPHFitter
+    from ._cox import fit_cox
 
     if int(df[event_col].sum()) < 2:
         raise ValueError(f"only {int(df[event_col].sum())} events among {len(df)} patients; "
                          "a Cox model needs events to estimate a hazard ratio")
-    with warnings.catch_warnings():  # lifelines' pandas-4 deprecation notices are not for learners
-        warnings.filterwarnings("ignore", module="lifelines")
-        return CoxPHFitter().fit(df, duration_col=time_col, event_col=event_col)
+    return fit_cox(df, time_col, event_col)
 
 
 def treatment_effect_by_group(clinical: pd.DataFrame, group_col: str,
