@@ -34,14 +34,14 @@ def _pct(x: float) -> str:
 
 # ---------------------------------------------------------------- 1. test characteristics
 @functools.lru_cache(maxsize=4)
-def _test_scores(n: int = 600, separation: float = 1.6, seed: int = 0):
-    rng = np.random.default_rng(seed)
+def _test_scores(n: int = 600, separation: float = 1.6, random_state: int = 0):
+    rng = np.random.default_rng(random_state)
     y = (rng.random(n) < 0.5).astype(int)
     score = 1 / (1 + np.exp(-(rng.normal(size=n) + separation * (y - 0.5))))
     return y, score
 
 
-def test_characteristics_app(interactive: bool | None = None, seed: int = 0):
+def test_characteristics_app(interactive: bool | None = None, random_state: int = 0):
     """Prevalence x threshold -> sensitivity, specificity, PPV and NPV, on an ROC curve.
 
     Shows at the bedside why the same test gives mostly false alarms in screening (low
@@ -52,7 +52,7 @@ def test_characteristics_app(interactive: bool | None = None, seed: int = 0):
     interactive : bool, optional
         True: sliders (threshold, prevalence) around a plotly FigureWidget; False: a static
         plotly figure at threshold 0.5 and prevalence 1 %. Default: True inside a kernel.
-    seed : int, default 0
+    random_state : int, default 0
         Seeds the synthetic test scores (600 people, half with the condition).
 
     Returns
@@ -69,7 +69,7 @@ def test_characteristics_app(interactive: bool | None = None, seed: int = 0):
     """
     from toolkit.evaluation import test_characteristics, threshold_table
 
-    y, score = _test_scores(seed=seed)
+    y, score = _test_scores(random_state=random_state)
     roc = threshold_table(y, score, np.linspace(0, 1, 201))
     prevalences = np.logspace(-3, np.log10(0.5), 60)
 
@@ -127,16 +127,16 @@ def _header_table(path: Path) -> dict:
     return {k: str(ds.get(k, "(removed)"))[:44] or "(empty)" for k in _IDENTIFIERS}
 
 
-def _demo_dicom(folder: Path, seed: int) -> Path:
+def _demo_dicom(folder: Path, random_state: int) -> Path:
     from toolkit.datasets import make_radiogenomic_cohort
 
-    make_radiogenomic_cohort(n_patients=2, random_state=seed, size="tiny", out_dir=folder,
+    make_radiogenomic_cohort(n_patients=2, random_state=random_state, size="tiny", out_dir=folder,
                              write_dicom=True)
     return sorted((folder / "dicom").iterdir())[0]
 
 
 def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
-                     salt: str = "explorer-demo", seed: int = 0):
+                     salt: str = "explorer-demo", random_state: int = 0):
     """Browse a DICOM series: slices, window presets, identifiers before/after de-identification.
 
     What a research export changes (names, IDs, dates, UIDs) and what it does not (pixels).
@@ -150,7 +150,7 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
         True: slice slider, window and header drop-downs; False: a static figure.
     salt : str, default "explorer-demo"
         Passed to `toolkit.imaging.deidentify` (the de-identified copy goes to a temp folder).
-    seed : int, default 0
+    random_state : int, default 0
 
     Returns
     -------
@@ -179,7 +179,7 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
     if series is not None and not Path(series).is_dir():
         raise FileNotFoundError(f"DICOM series folder not found: {series}; expected a folder "
                                 "holding one series of .dcm files (or pass series=None for a demo)")
-    volume, headers, is_ct, report = _read_and_deidentify(series, salt, seed)
+    volume, headers, is_ct, report = _read_and_deidentify(series, salt, random_state)
     presets = _viewer_presets(volume.array, is_ct)
     n_changes, n_files = len(report), report["file"].nunique()
 
@@ -217,7 +217,7 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
     return wire_app(build, spec, interactive, "DICOM viewer and de-identification")
 
 
-def _read_and_deidentify(series, salt: str, seed: int):
+def _read_and_deidentify(series, salt: str, random_state: int):
     """Read a series (or write the demo one), de-identify a copy; return what the viewer shows."""
     import pydicom
 
@@ -225,7 +225,7 @@ def _read_and_deidentify(series, salt: str, seed: int):
 
     work = Path(tempfile.mkdtemp(prefix="dicom_explorer_"))
     try:  # everything is read into memory; the temporary copies are deleted straight away
-        source = Path(series) if series is not None else _demo_dicom(work / "cohort", seed)
+        source = Path(series) if series is not None else _demo_dicom(work / "cohort", random_state)
         report = deidentify(source, work / "deid", salt=salt)
         volume = to_canonical(read_dicom_series(source))
         first = sorted(p for p in source.rglob("*") if p.is_file())[0]
@@ -260,11 +260,11 @@ _BAR_TEXT = dict(textangle=0, textposition="outside", cliponaxis=False, textfont
 
 
 @functools.lru_cache(maxsize=64)
-def _risk_by_decile(ancestry: str, baseline: float, n: int = 20000, seed: int = 0) -> np.ndarray:
+def _risk_by_decile(ancestry: str, baseline: float, n: int = 20000, random_state: int = 0) -> np.ndarray:
     """Average absolute risk per PRS decile, intercept tuned so the mean risk is ``baseline``."""
     from scipy.optimize import brentq
 
-    prs = np.sort(np.random.default_rng(seed).normal(size=n))
+    prs = np.sort(np.random.default_rng(random_state).normal(size=n))
     beta = np.log(PRS_OR_PER_SD[ancestry])
     alpha = brentq(lambda a: np.mean(1 / (1 + np.exp(-(a + beta * prs)))) - baseline, -20, 20)
     risk = 1 / (1 + np.exp(-(alpha + beta * prs)))
@@ -336,13 +336,13 @@ def risk_communicator_app(interactive: bool | None = None):
 
 # ---------------------------------------------------------------- 4. fusion explorer
 @functools.lru_cache(maxsize=2)
-def _fusion_data(seed: int = 0):
+def _fusion_data(random_state: int = 0):
     from toolkit.fusion import compare_models
     from toolkit.fusion.synthetic import make_multimodal
 
-    X, y, modalities = make_multimodal(n_samples=300, random_state=seed)
+    X, y, modalities = make_multimodal(n_samples=300, random_state=random_state)
     table = compare_models(X.assign(y=y), modalities, outcome="y", strategies=["early"],
-                           n_boot=200, random_state=seed)
+                           n_boot=200, random_state=random_state)
     return X, y, modalities, table
 
 
@@ -364,14 +364,14 @@ def _contributions(X, y, modalities: dict, chosen: tuple, patient: int) -> tuple
     return out, float(model.predict_proba(test.iloc[[patient]])[0, 1])
 
 
-def fusion_explorer_app(interactive: bool | None = None, seed: int = 0):
+def fusion_explorer_app(interactive: bool | None = None, random_state: int = 0):
     """Choose modalities, see cross-validated AUC, and a per-patient explanation.
 
     Parameters
     ----------
     interactive : bool, optional
         True: modality check boxes and a patient slider; False: a static figure.
-    seed : int, default 0
+    random_state : int, default 0
         Seeds the synthetic patients (`make_multimodal`, 300 patients: genomic and imaging
         carry signal, clinical is noise) and the precomputed `compare_models` table.
 
@@ -394,7 +394,7 @@ def fusion_explorer_app(interactive: bool | None = None, seed: int = 0):
 
     Taught in lesson 13.
     """
-    X, y, modalities, table = _fusion_data(seed)
+    X, y, modalities, table = _fusion_data(random_state)
     names = list(modalities)
 
     def build(genomic: bool, imaging: bool, clinical: bool, patient: int):
@@ -453,13 +453,13 @@ def _simulate_group(group: str, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
 
 
 @functools.lru_cache(maxsize=2)
-def _bias_grid(seed: int = 0) -> dict:
+def _bias_grid(random_state: int = 0) -> dict:
     """For each CEU share of the training set: AUC, ECE and calibration by ancestry on a fixed test set."""
     from sklearn.linear_model import LogisticRegression
 
     from toolkit.evaluation import calibration_table, expected_calibration_error, roc_auc
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     test = {g: _simulate_group(g, 600, rng) for g in ANCESTRIES}
     grid = {}
     for mix in _MIXES:
@@ -479,7 +479,7 @@ def _bias_grid(seed: int = 0) -> dict:
     return grid
 
 
-def bias_explorer_app(interactive: bool | None = None, seed: int = 0):
+def bias_explorer_app(interactive: bool | None = None, random_state: int = 0):
     """Change the ancestry mix of the training set; watch AUC and calibration per ancestry.
 
     Parameters
@@ -487,7 +487,7 @@ def bias_explorer_app(interactive: bool | None = None, seed: int = 0):
     interactive : bool, optional
         True: a slider for the CEU share of the 900 training patients (the rest split
         equally between CHB and YRI); False: a static figure at 80 % CEU.
-    seed : int, default 0
+    random_state : int, default 0
 
     Returns
     -------
@@ -507,7 +507,7 @@ def bias_explorer_app(interactive: bool | None = None, seed: int = 0):
 
     Taught in lesson 18.
     """
-    grid = _bias_grid(seed)
+    grid = _bias_grid(random_state)
 
     def build(ceu_share: float):
         import plotly.graph_objects as go

@@ -23,14 +23,14 @@ _COLOURS = {"none": "#E69F00", "inside": "#0072B2"}  # Okabe-Ito: colour-blind s
 
 
 @functools.lru_cache(maxsize=32)
-def _state(site_effect: float, rate_c: float, seed: int = 0) -> dict:
+def _state(site_effect: float, rate_c: float, random_state: int = 0) -> dict:
     """Site accuracy, mutation AUC by site and site C - A mean difference, per option."""
     import pandas as pd
 
     from toolkit.datasets.hospitals import make_three_hospitals
     from toolkit.harmonisation import ComBat, auc_by_site, cv_predict, site_prediction_accuracy
 
-    h = make_three_hospitals(seed, images_per_site=0, site_effect=site_effect,
+    h = make_three_hospitals(random_state, images_per_site=0, site_effect=site_effect,
                              mutation_rate={"site_A": 0.25, "site_B": 0.35, "site_C": rate_c})
     X, site = h.features.to_numpy(), h.patients["site"].to_numpy()
     y = h.patients["mutation"].to_numpy()
@@ -48,7 +48,7 @@ def _state(site_effect: float, rate_c: float, seed: int = 0) -> dict:
     return out
 
 
-def harmonisation_explorer_app(interactive: bool | None = None, seed: int = 0):
+def harmonisation_explorer_app(interactive: bool | None = None, random_state: int = 0):
     """Vary scanner effects and site-confounded biology; compare no harmonisation with ComBat.
 
     Parameters
@@ -56,7 +56,7 @@ def harmonisation_explorer_app(interactive: bool | None = None, seed: int = 0):
     interactive : bool, optional
         True: sliders for the scanner effect strength (0 = none, 1 = lesson 26, 2 = double) and
         site C's mutation rate; False: a static figure at the lesson's values (1.0, 0.55).
-    seed : int, default 0
+    random_state : int, default 0
 
     Returns
     -------
@@ -81,7 +81,7 @@ def harmonisation_explorer_app(interactive: bool | None = None, seed: int = 0):
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
 
-        st = _state(round(float(site_effect), 2), round(float(rate_c), 2), seed)
+        st = _state(round(float(site_effect), 2), round(float(rate_c), 2), random_state)
         fig = make_subplots(1, 2, subplot_titles=("Can the features tell the hospital?",
                                                   "Mutation AUC within each hospital"))
         for option in _OPTIONS:
