@@ -37,17 +37,10 @@ def _read(path):
         return ds if "SOPClassUID" in ds else None
 
 
-def _elements(ds, prefix=""):
+def _elements(ds):
     """path -> element for every element, through sequences; file meta included."""
-    out = {}
-    datasets = [(ds.file_meta, "")] if getattr(ds, "file_meta", None) is not None else []
-    for d, pre in datasets + [(ds, prefix)]:
-        for elem in d:
-            path = f"{pre}({elem.tag.group:04X},{elem.tag.element:04X})"
-            out[path] = elem
-            if elem.VR == "SQ":
-                for n, item in enumerate(elem.value):
-                    out.update(_elements_of_item(item, f"{path}[{n}]."))
+    out = _elements_of_item(ds.file_meta, "") if getattr(ds, "file_meta", None) is not None else {}
+    out.update(_elements_of_item(ds, ""))
     return out
 
 

@@ -148,21 +148,14 @@ def test_truncated_file_is_named_in_the_error(tmp_path):
         read_dicom_file(get_testdata_file("MR_truncated.dcm"))
 
 
-def test_missing_pixel_spacing_is_named(tmp_path):
+@pytest.mark.parametrize("attribute, index, message", [("PixelSpacing", 0, "has no PixelSpacing"),
+                                                       ("PixelData", 2, "has no pixel data")])
+def test_missing_attribute_is_named(tmp_path, attribute, index, message):
     paths = write_dicom_series(_volume(), tmp_path)
-    ds = pydicom.dcmread(paths[0])
-    del ds.PixelSpacing
-    ds.save_as(paths[0])
-    with pytest.raises(DicomReadError, match=f"{paths[0].name} has no PixelSpacing"):
-        read_dicom_series(tmp_path)
-
-
-def test_missing_pixel_data_is_named(tmp_path):
-    paths = write_dicom_series(_volume(), tmp_path)
-    ds = pydicom.dcmread(paths[2])
-    del ds.PixelData
-    ds.save_as(paths[2])
-    with pytest.raises(DicomReadError, match=f"{paths[2].name} has no pixel data"):
+    ds = pydicom.dcmread(paths[index])
+    delattr(ds, attribute)
+    ds.save_as(paths[index])
+    with pytest.raises(DicomReadError, match=f"{paths[index].name} {message}"):
         read_dicom_series(tmp_path)
 
 
