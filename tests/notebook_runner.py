@@ -15,9 +15,10 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import ROOT
+
 from toolkit.nbexec import notebook_client
 
-ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = ROOT / "build" / "notebook-report"
 EXECUTED_DIR = ROOT / "build" / "executed"   # reused by `make book` (book/build.py)
 PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book"))
 import audit  # noqa: E402
 
@@ -92,19 +91,13 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(site_report):
 
 
 # ------------------------------------------------------------------ Voila explorers
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_voila_explorers_have_no_serious_or_critical_axe_violation(tmp_path):
     voila = shutil.which("voila", path=os.path.dirname(sys.executable))
     _need(voila is not None, "voila is not installed")
     _need(Path(audit.CHROMIUM).exists() and audit.AXE.exists(), "Chromium or axe-core missing")
     from playwright.sync_api import sync_playwright
 
-    port, token = _free_port(), "book-a11y-token"
+    port, token = free_port(), "book-a11y-token"
     log = tmp_path / "voila.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([voila, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",

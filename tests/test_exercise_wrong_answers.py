@@ -37,10 +37,11 @@ import json
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 import yaml
+
+from helpers import ROOT
 
 from toolkit.grading import find_exercises
 from toolkit.grading.answers import dumps, loads
@@ -48,7 +49,6 @@ from toolkit.grading.feedback import FORMAT_MARK, Checker
 from toolkit.grading.grade import exported_names, question_score
 from toolkit.grading.messages import run_case
 
-ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "tests" / "exercise_wrong_answers"
 EXERCISES = find_exercises(ROOT / "exercises")
 INTERNALS = re.compile(r"Traceback|exec\(compile|Expected:|Got:|File \"")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from notebook_runner import ROOT, run_notebook
+from helpers import ROOT
+from notebook_runner import run_notebook
 
 NOTEBOOKS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb")) + sorted(
     ROOT.glob("notebooks/explorers/*.ipynb"))

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .genotypes import Genotypes
+from .genotypes import Genotypes  # noqa: F401  (the docstring examples build one)
 from .stats import _as_genotypes, _imputed_dosage, allele_frequencies
 
 __all__ = ["polygenic_score", "clump_and_threshold", "make_trait", "risk_by_quantile",

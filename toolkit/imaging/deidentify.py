@@ -31,8 +31,12 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._utils.validation import check_one_of
+
+if TYPE_CHECKING:  # for the annotations only; imported inside the functions
+    import pandas
 
 __all__ = ["load_basic_profile", "deidentify", "deidentify_dataset", "new_uid"]
 

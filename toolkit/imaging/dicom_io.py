@@ -15,11 +15,16 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._utils.validation import check_one_of
 from .volume import Volume
+
+if TYPE_CHECKING:  # for the annotations only; imported inside the functions
+    import pandas
+    import pydicom
 
 __all__ = ["DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
            "write_dicom_series"]
