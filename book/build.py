@@ -9,7 +9,7 @@ Steps
    - every plotly output replaced by accessible HTML (toolkit.viz.a11y.accessible_html: text
      alternative as caption, data table beside charts of a table, Okabe-Ito colours);
    - widget outputs replaced by their static fallback (explorers: the kernel-free explorer of
-     toolkit.viz.static_explorers; lessons: a note to run the lesson);
+     toolkit.explorers.static; lessons: a note to run the lesson);
    - a "Run this lesson" note (local, Binder, Colab) under each lesson's title;
    - links to repository files that are not pages pointed at the repository (or unlinked).
 3. sphinx-build (Sphinx + MyST-NB + sphinx-book-theme, configured in book/conf.py).
@@ -167,12 +167,12 @@ def accessible_outputs(cell, uid: str) -> None:
 
 
 def explorer_block(stem: str, rel: str, repo_url: str) -> str | None:
-    from toolkit.viz.static_explorers import EXPLORERS, explorer_html, explorer_states
+    from toolkit.explorers.static import EXPLORERS, explorer_html, explorer_states
 
     if stem not in EXPLORERS:
         return None
-    viz = sorted((ROOT / "toolkit" / "viz").glob("*.py"))
-    key = hashlib.sha256(b"".join(p.read_bytes() for p in viz)).hexdigest()[:16]
+    sources = sorted((ROOT / "toolkit" / "explorers").glob("*.py"))
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
     cached = CACHE / f"{stem}-{key}.json"
     if cached.exists():
         spec = json.loads(cached.read_text())

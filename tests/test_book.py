@@ -15,19 +15,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book"))
 
-from toolkit.viz import a11y, static_explorers  # noqa: E402
+from toolkit.explorers import static as static_explorers  # noqa: E402
+from toolkit.viz import a11y  # noqa: E402
 
 
 # ------------------------------------------------------------------ kernel-free explorers
 @pytest.mark.parametrize("app_name,max_states", [("bias_explorer_app", 4),
                                                   ("risk_communicator_app", 18)])
 def test_static_explorer_states_equal_a_fresh_widget_at_the_same_controls(app_name, max_states):
-    import toolkit.viz as viz
+    import toolkit.explorers
 
     spec = static_explorers.explorer_states(app_name, max_states=max_states)
     assert 2 <= len(spec["states"]) <= max_states
     assert spec["start"] in spec["states"]
-    widget = getattr(viz, app_name)(interactive=True)
+    widget = getattr(toolkit.explorers, app_name)(interactive=True)
     names = [c["name"] for c in spec["controls"]]
     assert names == list(widget.controls)
     for key, state in list(spec["states"].items())[-3:]:

@@ -1,4 +1,8 @@
-"""The explorers build, show correct numbers, and a control change updates the figure (no browser)."""
+"""toolkit.explorers: the apps build, show correct numbers, and a control change updates the figure.
+
+No browser here (tests/test_explorers_browser.py drives them in Chromium); the kernel-free
+website version (`toolkit.explorers.static`) is tested in tests/test_book.py.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +12,9 @@ pytest.importorskip("plotly")
 pytest.importorskip("ipywidgets")
 
 from toolkit.evaluation import test_characteristics, threshold_table  # noqa: E402
-from toolkit.viz import explorers  # noqa: E402
+from toolkit import explorers  # noqa: E402
+from toolkit.explorers import bias, dicom_viewer, fusion  # noqa: E402
+from toolkit.explorers import diagnostic_test  # noqa: E402
 
 
 def _bars(fig, i=0):
@@ -27,7 +33,7 @@ def test_static_fallbacks_are_plain_figures():
 
 def test_test_characteristics_numbers_and_update():
     app = explorers.test_characteristics_app(interactive=True)
-    y, score = explorers._test_scores()
+    y, score = diagnostic_test._test_scores()
     row = threshold_table(y, score, [0.5], prevalence=0.01).iloc[0]
     ppv = test_characteristics(row["sensitivity"], row["specificity"], 0.01).ppv
     assert f"PPV {100 * ppv:.1f} %" in app.summary.value
@@ -56,22 +62,44 @@ def test_risk_communicator_deciles_average_to_baseline():
 
 
 def test_bias_explorer_grid_and_update():
-    grid = explorers._bias_grid()
-    assert grid[0.9]["YRI"]["auc"] < grid[0.9]["CEU"]["auc"]
-    assert grid[0.1]["YRI"]["auc"] > grid[0.9]["YRI"]["auc"]  # more YRI training data helps YRI
+    table, curves = bias._bias_grid()
+    auc = table.set_index(["share", "test_group"])["auc"]
+    assert auc[0.9, "YRI"] < auc[0.9, "CEU"]
+    assert auc[0.1, "YRI"] > auc[0.9, "YRI"]  # more YRI training data helps YRI
+    assert table["ece"].between(0, 1).all() and len(curves) == 9 * 3
+    yri = curves[0.9, "YRI"]
+    assert (yri["observed_rate"] > yri["mean_predicted"]).mean() >= 0.8  # YRI risk under-predicted
     app = explorers.bias_explorer_app(interactive=True)
     before = list(_bars(app.figure, 0))
     app.controls["ceu_share"].value = 0.3
-    assert "30.0 % CEU" in app.summary.value
+    assert "30.0 % CEU</b> (270 of 900 patients; CHB and YRI share the other 630" in app.summary.value
     after = list(_bars(app.figure, 0))
     assert after != before
-    assert after == pytest.approx([grid[0.3][g]["auc"] for g in explorers.ANCESTRIES])
+    assert after == pytest.approx([auc[0.3, g] for g in bias.ANCESTRIES])
+    np.testing.assert_allclose(app.figure.data[3].y, curves[0.3, "YRI"]["observed_rate"])
+
+
+def test_bias_explorer_numbers_are_lesson_16s_function():
+    """The grid is performance_by_training_share (rest="equal") on one simulated pool."""
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from toolkit.evaluation import performance_by_training_share
+
+    X, y, groups = bias._simulate_patients(bias.N_TEST + bias.N_TRAIN)
+    assert X.shape == (3 * 1500, 4) and list(np.unique(groups)) == list(bias.ANCESTRIES)
+    expected = performance_by_training_share(X, y, groups, "CEU", shares=bias.MIXES, n_train=900,
+                                             n_test_per_group=600, n_repeats=1,
+                                             model=LogisticRegression(), rest="equal")
+    table, _ = bias._bias_grid()
+    pd.testing.assert_frame_equal(table, expected)
+    assert sorted(set(table["n_train_group"])) == list(range(90, 811, 90))
 
 
 def test_fusion_contributions_add_up_to_prediction():
-    X, y, modalities, table = explorers._fusion_data()
+    X, y, modalities, table = fusion._fusion_data()
     assert len(table) == 7
-    contrib, prob = explorers._contributions(X, y, modalities, ("genomic", "imaging"), 3)
+    contrib, prob = fusion._contributions(X, y, modalities, ("genomic", "imaging"), 3)
     from toolkit.fusion import EarlyFusion
 
     train = np.arange(len(X)) % 2 == 0
@@ -110,7 +138,7 @@ def test_dicom_viewer_deidentifies_and_browses():
 def test_dicom_viewer_missing_folder_and_no_leftovers(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match="DICOM series folder not found"):
         explorers.dicom_viewer_app(series=tmp_path / "nope", interactive=False)
-    monkeypatch.setattr(explorers.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(dicom_viewer.tempfile, "tempdir", str(tmp_path))
     fig = explorers.dicom_viewer_app(interactive=False)
     assert [type(t).__name__ for t in fig.data] == ["Heatmap", "Table"]
     assert list(tmp_path.iterdir()) == []  # demo series and de-identified copy were deleted

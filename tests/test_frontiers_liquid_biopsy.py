@@ -234,5 +234,7 @@ def test_figures_build_offline():
     fig = lb.view_sensitivity_heatmap(grid, lod)
     assert [t.type for t in fig.data] == ["heatmap", "scatter"]
     assert lb.view_lead_times(lb.simulate_surveillance(30, random_state=0)).data[0].type == "histogram"
-    fig = lb.detection_explorer_app(interactive=False)
+    from toolkit.explorers import detection_explorer_app
+
+    fig = detection_explorer_app(interactive=False)
     assert "LoD95" in fig.layout.annotations[-1].text

@@ -255,7 +255,8 @@ def test_import_harmonisation_stays_light():
 def test_harmonisation_explorer_static_and_update():
     import plotly.graph_objects as go
 
-    from toolkit.viz.harmonisation_explorer import _state, harmonisation_explorer_app
+    from toolkit.explorers import harmonisation_explorer_app
+    from toolkit.explorers.harmonisation import _state
 
     fig = harmonisation_explorer_app(interactive=False)
     assert type(fig) is go.Figure

@@ -20,6 +20,9 @@ CASES = {
     "imaging (torch stays lazy)": (
         "toolkit.imaging, toolkit.imaging.metrics, toolkit.imaging.longitudinal", ("torch",)),
     "privacy": ("toolkit.privacy", ("torch", "plotly", "sklearn", "stdpopsim")),
+    "explorers (plotly, ipywidgets, scikit-learn stay lazy)": (
+        "toolkit.explorers, toolkit.viz",
+        ("plotly", "ipywidgets", "sklearn", "scipy", "pandas", "pydicom", "torch")),
     "frontiers.liquid_biopsy": ("toolkit.frontiers.liquid_biopsy", ("scipy", "pandas", "plotly", "torch")),
     "frontiers labs (plotly, scipy, scikit-learn, biotite stay lazy)": (
         "toolkit.frontiers.literature, toolkit.frontiers.single_cell, toolkit.frontiers.protein_structure",

@@ -13,8 +13,8 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("checkpoints", "datasets", "evaluation", "frontiers", "fusion", "genomics",
-               "grading", "harmonisation", "imaging", "privacy", "radiomics", "viz")
+_SUBMODULES = ("checkpoints", "datasets", "evaluation", "explorers", "frontiers", "fusion",
+               "genomics", "grading", "harmonisation", "imaging", "privacy", "radiomics", "viz")
 
 __all__ = ["doctor", "__version__", *_SUBMODULES]
 

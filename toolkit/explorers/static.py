@@ -19,7 +19,7 @@ import numpy as np
 
 __all__ = ["EXPLORERS", "explorer_states", "explorer_html", "slider_values"]
 
-#: notebook stem -> name of the ``toolkit.viz`` function building its app.
+#: notebook stem (in notebooks/explorers/) -> name of the ``toolkit.explorers`` function building its app.
 EXPLORERS = {
     "test_characteristics": "test_characteristics_app",
     "dicom_viewer": "dicom_viewer_app",
@@ -93,7 +93,7 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
     Parameters
     ----------
     app_fn : callable or str
-        A ``toolkit.viz`` app function (or its name), called with ``interactive=True``.
+        A ``toolkit.explorers`` app function (or its name), called with ``interactive=True``.
     max_states : int, optional
         Most combinations of control values recorded (slider grids are thinned to fit);
         default `MAX_STATES_FOR` or 48.
@@ -111,12 +111,11 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
     >>> spec["controls"][0]["name"], spec["controls"][0]["values"], len(spec["states"])
     ('ceu_share', [0.1, 0.8, 0.9], 3)
     """
-    import toolkit.viz as viz
+    import toolkit.explorers
 
-    app = getattr(viz, app_fn)(interactive=True) if isinstance(app_fn, str) else app_fn(
-        interactive=True)
-    name = app_fn if isinstance(app_fn, str) else app_fn.__name__
-    max_states = max_states or MAX_STATES_FOR.get(name, MAX_STATES)
+    app_fn = getattr(toolkit.explorers, app_fn) if isinstance(app_fn, str) else app_fn
+    app = app_fn(interactive=True)
+    max_states = max_states or MAX_STATES_FOR.get(app_fn.__name__, MAX_STATES)
     controls = app.controls
     start_values = tuple(c.value for c in controls.values())
     layout = json.loads(app.figure.to_json()).get("layout", {})

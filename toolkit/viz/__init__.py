@@ -1,16 +1,9 @@
-"""No-code explorers for clinicians: each ``*_app()`` builds one small interactive app.
+"""Accessible figures: text alternatives, data tables and the colour-blind-safe course style.
 
-Every app returns an ipywidgets container inside a running Jupyter kernel (or with
-``interactive=True``) and a plain plotly figure otherwise (``interactive=False``), so the
-same call also works in rendered HTML. ``make explore`` serves ``notebooks/explorers/`` with
-Voila. plotly and ipywidgets are imported only when an app is built.
+`a11y` describes a plotly figure in words, renders it as accessible HTML (used by the course
+website, ``book/build.py``) and sets the Okabe-Ito palette. The no-code explorer apps are in
+`toolkit.explorers`.
 """
-from . import explorers
-from .explorers import (bias_explorer_app, dicom_viewer_app, fusion_explorer_app,
-                        risk_communicator_app, test_characteristics_app)
+from . import a11y
 
-__all__ = ["explorers", "bias_explorer_app", "dicom_viewer_app", "fusion_explorer_app",
-           "risk_communicator_app", "test_characteristics_app"]
-from .harmonisation_explorer import harmonisation_explorer_app
-
-__all__ += ["harmonisation_explorer_app"]
+__all__ = ["a11y"]

@@ -40,7 +40,8 @@ Taught in lesson 21.
 
 Modules: `plasma` (error rates, genome equivalents, VAF), `reads` (simulated alt reads), `detection`
 (thresholds, detection probability, LoD95, tables), `surveillance` (volume to tumour fraction,
-ctDNA vs CT), `figures` (plotly, imported lazily), `explorer` (`detection_explorer_app`).
+ctDNA vs CT), `figures` (plotly, imported lazily). The no-code detection explorer of the lesson is
+`toolkit.explorers.detection_explorer_app`.
 """
 from __future__ import annotations
 
@@ -53,11 +54,10 @@ from .detection import (
     limit_of_detection, lod_poisson_floor, lod_table, sensitivity_grid)
 from .surveillance import tumour_fraction_from_volume, sphere_diameter_mm, simulate_surveillance
 from .figures import view_read_counts, view_sensitivity_heatmap, view_lead_times
-from .explorer import detection_explorer_app
 
 __all__ = ["ERROR_RATE_STANDARD", "ERROR_RATE_DUPLEX", "GENOME_EQUIVALENTS_PER_NG", "SHEDDING_TF_PER_ML",
            "variant_allele_fraction", "genome_equivalents", "simulate_alt_reads", "simulated_detection_rate",
            "alt_read_threshold", "detection_probability", "site_read_threshold",
            "detection_probability_sites", "limit_of_detection", "lod_poisson_floor", "lod_table",
            "sensitivity_grid", "tumour_fraction_from_volume", "sphere_diameter_mm", "simulate_surveillance",
-           "view_read_counts", "view_sensitivity_heatmap", "view_lead_times", "detection_explorer_app"]
+           "view_read_counts", "view_sensitivity_heatmap", "view_lead_times"]
