@@ -14,18 +14,17 @@ import numpy as np
 from _common import emit, peak_mb_self
 from toolkit.datasets import load_breastmnist
 from toolkit.evaluation import auc_ci, bootstrap_ci
-from toolkit.imaging.dl_data import ImageArrays
-from toolkit.imaging.dl_models import SmallCNN, count_parameters
-from toolkit.imaging.dl_train import pick_device, predict_proba, train_classifier
+from toolkit.imaging.dl import (ImageArrays, SmallCNN, count_parameters, pick_device,
+                                predict_proba, train_classifier)
 
 PUBLISHED = {"auc": 0.901, "acc": 0.863}
 
 data = {s: load_breastmnist(s) for s in ("train", "val", "test")}
 sets = {s: ImageArrays(b.data, 1 - b.target) for s, b in data.items()}
 device = pick_device("cpu")
-model = SmallCNN(width=8, seed=0)
+model = SmallCNN(width=8, random_state=0)
 start = time.perf_counter()
-history = train_classifier(model, sets["train"], sets["val"], epochs=20, seed=0, device=device,
+history = train_classifier(model, sets["train"], sets["val"], epochs=20, random_state=0, device=device,
                            progress=False)
 seconds = time.perf_counter() - start
 y = (1 - data["test"].target)

@@ -13,12 +13,10 @@ from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, volume_agreeme
                                      volume_mm3)
 
 torch = pytest.importorskip("torch")
-from toolkit.imaging.dl_data import (Augment, CohortPatches, CohortSlices, normalise_intensity,  # noqa: E402
-                                     split_patients)
-from toolkit.imaging.dl_models import SmallCNN, UNet, count_parameters  # noqa: E402
-from toolkit.imaging.dl_train import (predict_masks, predict_proba, segment_volume, train_classifier,  # noqa: E402
-                                      train_segmenter)
-from toolkit.imaging.saliency import grad_cam, saliency_map  # noqa: E402
+from toolkit.imaging.dl import (Augment, CohortPatches, CohortSlices, SmallCNN, UNet,  # noqa: E402
+                                count_parameters, normalise_intensity, predict_masks, predict_proba,
+                                segment_volume, split_patients, train_classifier, train_segmenter)
+from toolkit.imaging.dl.saliency import grad_cam, saliency_map  # noqa: E402
 
 SITK = pytest.importorskip("SimpleITK")
 
@@ -162,9 +160,9 @@ def test_normalise_and_split():
 def test_augment_is_seeded_and_moves_mask_with_image():
     x = torch.arange(64.0).reshape(1, 8, 8)
     m = (x > 40).float()
-    out1 = [Augment(seed=3)(x, m) for _ in range(2)]
+    out1 = [Augment(random_state=3)(x, m) for _ in range(2)]
     assert torch.equal(out1[0][0], out1[1][0]) and torch.equal(out1[0][1], out1[1][1])
-    aug = Augment(seed=1, intensity=0.0)
+    aug = Augment(random_state=1, intensity=0.0)
     for _ in range(10):
         x2, m2 = aug(x, m)
         assert torch.equal(m2, (x2 > 40).float())   # same geometric transform on both
@@ -186,12 +184,12 @@ def test_cohort_slices_pick_largest_lesion_slice(small_cohort):
 
 
 def test_cohort_slices_targets_crop_and_errors(small_cohort):
-    ds = CohortSlices(small_cohort, target="lesion", n_slices=2, n_background=2, crop=8, seed=0)
+    ds = CohortSlices(small_cohort, target="lesion", n_slices=2, n_background=2, crop=8, random_state=0)
     assert len(ds) == 20 and ds.X.shape[2:] == (8, 8)
     assert ds.y.tolist() == [1, 1, 0, 0] * 5
     ds = CohortSlices(small_cohort, target="mutation", patients=["P3", "P0"])
     assert ds.y.tolist() == [1.0, 0.0] and ds.patient_ids == ["P3", "P0"]
-    x, y = CohortSlices(small_cohort, augment=Augment(seed=0))[0]
+    x, y = CohortSlices(small_cohort, augment=Augment(random_state=0))[0]
     assert x.shape == (1, 16, 16) and y.ndim == 0
     with pytest.raises(ValueError, match="unknown patient ids"):
         CohortSlices(small_cohort, patients=["P9"])
@@ -227,7 +225,7 @@ def test_model_shapes(dims, shape):
 
 
 def test_models_are_seeded():
-    a, b, c = SmallCNN(seed=1), SmallCNN(seed=1), SmallCNN(seed=2)
+    a, b, c = SmallCNN(random_state=1), SmallCNN(random_state=1), SmallCNN(random_state=2)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     assert not all(torch.equal(p, q) for p, q in zip(a.parameters(), c.parameters()))
 
@@ -250,14 +248,14 @@ def test_classifier_overfits_tiny_batch_and_is_deterministic():
     data = torch.utils.data.TensorDataset(x, y)
     runs = []
     for _ in range(2):
-        model = SmallCNN(width=4, dropout=0.0, seed=0)
-        h = train_classifier(model, data, data, epochs=30, batch_size=8, lr=1e-2, seed=0, progress=False)
+        model = SmallCNN(width=4, dropout=0.0, random_state=0)
+        h = train_classifier(model, data, data, epochs=30, batch_size=8, lr=1e-2, random_state=0, progress=False)
         runs.append((h, predict_proba(model, data)))
     (h, p), (h2, p2) = runs
     assert h.train_loss.iloc[-1] < 0.25 * h.train_loss.iloc[0]
     assert h.val_auc.iloc[-1] == 1.0 and ((p > 0.5) == (y.numpy() > 0.5)).all()
     assert np.array_equal(h.train_loss.values, h2.train_loss.values) and np.array_equal(p, p2)
-    h3 = train_classifier(SmallCNN(width=4, seed=0), data, epochs=2, seed=1, progress=False)
+    h3 = train_classifier(SmallCNN(width=4, random_state=0), data, epochs=2, random_state=1, progress=False)
     assert not np.array_equal(h3.train_loss.values, h.train_loss.values[:2])
 
 
@@ -328,7 +326,7 @@ class _Threshold(torch.nn.Module):
 
 
 def test_evaluate_segmentation_perfect_model(small_cohort):
-    from toolkit.imaging.dl_evaluate import evaluate_segmentation
+    from toolkit.imaging.dl import evaluate_segmentation
 
     res = evaluate_segmentation(_Threshold(), small_cohort, ["P0", "P1"], grow_mm=2.0, roi_size=12,
                                 max_click_offset=0)
@@ -340,7 +338,7 @@ def test_evaluate_segmentation_perfect_model(small_cohort):
 
 
 def test_site_confounded_slices(small_cohort):
-    from toolkit.imaging.dl_data import site_confounded_slices
+    from toolkit.imaging.dl import site_confounded_slices
 
     ds = site_confounded_slices(small_cohort, small_cohort.clinical.index, "B", "A", n_per_patient=2, crop=8)
     assert ds.y.tolist() == [1, 1, 1, 1, 0, 0, 0, 0]

@@ -6,10 +6,8 @@ import pytest
 import torch
 
 from toolkit.datasets import load_breastmnist
-from toolkit.imaging.dl_data import Augment, ImageArrays
-from toolkit.imaging.dl_models import SmallCNN
-from toolkit.imaging.dl_train import predict_proba, train_classifier
-from toolkit.imaging.saliency import grad_cam
+from toolkit.imaging.dl import Augment, ImageArrays, SmallCNN, predict_proba, train_classifier
+from toolkit.imaging.dl.saliency import grad_cam
 
 
 def test_items_are_z_scored_images_with_float_labels():
@@ -33,7 +31,7 @@ def test_raw_pixels_without_normalising_and_custom_ids():
 
 def test_augment_is_applied_on_access_only():
     X = np.random.default_rng(0).random((2, 6, 6))
-    plain, augmented = ImageArrays(X, [0, 1]), ImageArrays(X, [0, 1], augment=Augment(seed=1))
+    plain, augmented = ImageArrays(X, [0, 1]), ImageArrays(X, [0, 1], augment=Augment(random_state=1))
     assert torch.equal(plain.X, augmented.X)          # stored images are the same
     assert not torch.equal(plain[0][0], augmented[0][0])
 
@@ -58,8 +56,8 @@ def test_training_on_real_images_is_reproducible_and_grad_cam_fits():
     train, test = _small_real_sets()
     runs = []
     for _ in range(2):
-        model = SmallCNN(width=4, seed=0)
-        train_classifier(model, train, epochs=2, seed=0, device="cpu", progress=False)
+        model = SmallCNN(width=4, random_state=0)
+        train_classifier(model, train, epochs=2, random_state=0, device="cpu", progress=False)
         runs.append(predict_proba(model, test, device="cpu"))
     np.testing.assert_array_equal(runs[0], runs[1])   # same seed, same numbers (lesson 09's claim)
     assert runs[0].shape == (40,) and ((runs[0] >= 0) & (runs[0] <= 1)).all()

@@ -17,8 +17,8 @@ __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", 
             "write_dicom_series", "read_nifti", "read_image", "resample", "window", "WINDOW_PRESETS",
             "deidentify", "load_basic_profile", "new_uid", "show_slices",
             "to_canonical"]
-# Deep learning (torch) lives in submodules, imported explicitly so `import toolkit.imaging` stays
-# torch-free: toolkit.imaging.dl_data, dl_models, dl_train, dl_evaluate, saliency.
+# Deep learning (torch: datasets, networks, training, evaluation, saliency) lives in the subpackage
+# toolkit.imaging.dl, imported explicitly so `import toolkit.imaging` stays torch-free.
 __all__ += ["dice", "hausdorff_distance_mm", "volume_mm3", "volume_ml", "volume_agreement",
             "grow_lesion", "lesion_features"]
 # An AUC with its bootstrap CI is `toolkit.evaluation.auc_ci` (one bootstrap for the whole course).

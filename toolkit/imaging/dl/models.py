@@ -1,7 +1,7 @@
 """Two small networks: a CNN classifier and a U-Net segmenter, each in 2D or 3D.
 
 Deliberately tiny (a few thousand weights) so they train on a laptop CPU in seconds.
-Imports torch; use ``from toolkit.imaging.dl_models import SmallCNN, UNet``.
+Imports torch; use ``from toolkit.imaging.dl import SmallCNN, UNet``.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._utils.validation import check_one_of
+from ..._utils.validation import check_one_of
 
 __all__ = ["SmallCNN", "UNet", "count_parameters"]
 
@@ -55,7 +55,7 @@ class SmallCNN(nn.Module):
     dims : int, default 2
         2 for slices (N, C, H, W), 3 for volumes (N, C, D, H, W).
     dropout : float, default 0.2
-    seed : int, default 0
+    random_state : int, default 0
         Seeds the initial weights (the global torch random state is left untouched).
 
     Examples
@@ -68,11 +68,11 @@ class SmallCNN(nn.Module):
     """
 
     def __init__(self, in_channels: int = 1, width: int = 8, n_blocks: int = 3, dims: int = 2,
-                 dropout: float = 0.2, seed: int = 0):
+                 dropout: float = 0.2, random_state: int = 0):
         super().__init__()
         _, _, pool, _ = _layers(dims)
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+            torch.manual_seed(random_state)
             blocks, c = [], in_channels
             for b in range(n_blocks):
                 blocks += [_double_conv(c, width * 2 ** b, dims)] + ([pool(2)] if b < n_blocks - 1 else [])
@@ -98,7 +98,7 @@ class UNet(nn.Module):
     depth : int, default 2
         Number of 2x down-sampling steps. Any input size works (padded inside, cropped back).
     dims : int, default 2
-    seed : int, default 0
+    random_state : int, default 0
 
     Examples
     --------
@@ -110,12 +110,12 @@ class UNet(nn.Module):
     """
 
     def __init__(self, in_channels: int = 1, out_channels: int = 1, width: int = 8, depth: int = 2,
-                 dims: int = 2, seed: int = 0):
+                 dims: int = 2, random_state: int = 0):
         super().__init__()
         conv, _, pool, up = _layers(dims)
         self.depth = depth
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+            torch.manual_seed(random_state)
             ch = [width * 2 ** i for i in range(depth + 1)]
             self.down = nn.ModuleList([_double_conv(in_channels, ch[0], dims)] +
                                       [_double_conv(ch[i], ch[i + 1], dims) for i in range(depth)])

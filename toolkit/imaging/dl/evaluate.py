@@ -1,7 +1,7 @@
 """Score a trained 2D U-Net on whole patients: Dice, HD95 and volumes, at one or two time points.
 
 Imports torch (through `segment_volume`); use
-``from toolkit.imaging.dl_evaluate import evaluate_segmentation``.
+``from toolkit.imaging.dl import evaluate_segmentation``.
 """
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from torch import nn
 
-from .dl_train import segment_volume
-from .longitudinal import grow_lesion
-from .metrics import dice, hausdorff_distance_mm, volume_ml
+from .train import segment_volume
+from ..longitudinal import grow_lesion
+from ..metrics import dice, hausdorff_distance_mm, volume_ml
 
 __all__ = ["evaluate_segmentation"]
 
@@ -22,7 +22,8 @@ def _click(mask: np.ndarray, rng: np.random.Generator, max_offset: int) -> np.nd
 
 
 def evaluate_segmentation(model: nn.Module, cohort, patients, grow_mm: float | None = None, axis: int = 2,
-                          roi_size: int = 32, max_click_offset: int = 3, seed: int = 0) -> pd.DataFrame:
+                          roi_size: int = 32, max_click_offset: int = 3,
+                          random_state: int = 0) -> pd.DataFrame:
     """Segment each patient's lesion in 3D and compare with the truth; optionally at a follow-up.
 
     Per patient: a simulated click near the lesion, `segment_volume` inside a cubic ROI, then
@@ -41,7 +42,7 @@ def evaluate_segmentation(model: nn.Module, cohort, patients, grow_mm: float | N
         As in `segment_volume`.
     max_click_offset : int, default 3
         The click misses the lesion centre by up to this many voxels per axis.
-    seed : int, default 0
+    random_state : int, default 0
 
     Returns
     -------
@@ -52,7 +53,7 @@ def evaluate_segmentation(model: nn.Module, cohort, patients, grow_mm: float | N
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> from toolkit.imaging.dl_models import UNet
+    >>> from toolkit.imaging.dl import UNet
     >>> m = np.zeros((1, 12, 12, 12), np.uint8); m[0, 4:8, 4:8, 4:8] = 1
     >>> c = SimpleNamespace(images=np.random.default_rng(0).random((1, 12, 12, 12)), masks=m,
     ...     spacing_mm=(3.0, 3.0, 3.0), clinical=pd.DataFrame(index=["P1"]))
@@ -62,7 +63,7 @@ def evaluate_segmentation(model: nn.Module, cohort, patients, grow_mm: float | N
 
     Taught in lesson 10.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     rows = []
     for p in patients:
         i = cohort.clinical.index.get_loc(p)

@@ -3,7 +3,7 @@
 Both return a heat map the size of the input image (numpy, no batch/channel axes) that can be
 laid over the image. A heat map shows what changed the output, not why: it is a clue for a
 human to check (for example, that the model looks at the lesion and not at the background).
-Imports torch; use ``from toolkit.imaging.saliency import grad_cam``.
+Imports torch; use ``from toolkit.imaging.dl import grad_cam``.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def saliency_map(model: nn.Module, x) -> np.ndarray:
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import SmallCNN
+    >>> from toolkit.imaging.dl import SmallCNN
     >>> saliency_map(SmallCNN(width=2), torch.zeros(1, 16, 16)).shape
     (16, 16)
 
@@ -78,7 +78,7 @@ def grad_cam(model: nn.Module, x, layer: nn.Module | None = None) -> np.ndarray:
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import SmallCNN
+    >>> from toolkit.imaging.dl import SmallCNN
     >>> cam = grad_cam(SmallCNN(width=2), torch.randn(1, 16, 16))
     >>> cam.shape, bool(cam.min() >= 0 and cam.max() <= 1)
     ((16, 16), True)

@@ -1,7 +1,7 @@
 """Training and prediction loops for the small networks, seeded, with a progress bar.
 
 CPU by default on a laptop, GPU when present. Imports torch; use
-``from toolkit.imaging.dl_train import train_classifier``.
+``from toolkit.imaging.dl import train_classifier``.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from .metrics import dice
+from ..metrics import dice
 
 __all__ = ["pick_device", "train_classifier", "predict_proba", "train_segmenter", "predict_masks",
            "segment_volume", "soft_dice_loss"]
@@ -40,9 +40,9 @@ def pick_device(device: str | None = None, n_threads: int = 1) -> str:
     return device
 
 
-def _loader(data, batch_size: int, shuffle: bool, seed: int) -> DataLoader:
+def _loader(data, batch_size: int, shuffle: bool, random_state: int) -> DataLoader:
     return DataLoader(data, batch_size=batch_size, shuffle=shuffle,
-                      generator=torch.Generator().manual_seed(seed))
+                      generator=torch.Generator().manual_seed(random_state))
 
 
 def _progress(iterable, enabled: bool, desc: str):
@@ -54,16 +54,16 @@ def _progress(iterable, enabled: bool, desc: str):
 
 
 def _fit(model, train_data, val_data, loss_fn, score_fn, score_name, epochs, batch_size, lr,
-         weight_decay, seed, device, progress) -> pd.DataFrame:
+         weight_decay, random_state, device, progress) -> pd.DataFrame:
     """The loop shared by classifier and segmenter: one row of history per epoch."""
     device = pick_device(device)
     model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    loader = _loader(train_data, batch_size, True, seed)
+    loader = _loader(train_data, batch_size, True, random_state)
     rows, start = [], time.perf_counter()
     bar = _progress(range(1, epochs + 1), progress, "training")
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)   # dropout draws
+        torch.manual_seed(random_state)   # dropout draws
         for epoch in bar:
             model.train()
             total, n = 0.0, 0
@@ -111,7 +111,7 @@ def predict_proba(model: nn.Module, data, device: str | None = None) -> np.ndarr
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import SmallCNN
+    >>> from toolkit.imaging.dl import SmallCNN
     >>> data = torch.utils.data.TensorDataset(torch.zeros(3, 1, 16, 16), torch.zeros(3))
     >>> predict_proba(SmallCNN(width=2), data).shape
     (3,)
@@ -130,8 +130,8 @@ def _auc(model, data, device) -> float:
 
 
 def train_classifier(model: nn.Module, train_data, val_data=None, epochs: int = 10, batch_size: int = 32,
-                     lr: float = 3e-3, weight_decay: float = 1e-4, seed: int = 0, device: str | None = None,
-                     progress: bool = True) -> pd.DataFrame:
+                     lr: float = 3e-3, weight_decay: float = 1e-4, random_state: int = 0,
+                     device: str | None = None, progress: bool = True) -> pd.DataFrame:
     """Train a binary classifier (binary cross-entropy, AdamW); return the history per epoch.
 
     Parameters
@@ -145,8 +145,8 @@ def train_classifier(model: nn.Module, train_data, val_data=None, epochs: int = 
     lr : float, default 3e-3
         Learning rate.
     weight_decay : float, default 1e-4
-    seed : int, default 0
-        Seeds the batch order and dropout: same seed, same model.
+    random_state : int, default 0
+        Seeds the batch order and dropout: same random_state, same model.
     device : str, optional
         Default: GPU when available, else CPU (`pick_device`).
     progress : bool, default True
@@ -158,7 +158,7 @@ def train_classifier(model: nn.Module, train_data, val_data=None, epochs: int = 
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import SmallCNN
+    >>> from toolkit.imaging.dl import SmallCNN
     >>> x = torch.randn(8, 1, 16, 16); y = (torch.arange(8) % 2).float(); x[y == 1] += 2
     >>> data = torch.utils.data.TensorDataset(x, y)
     >>> h = train_classifier(SmallCNN(width=2), data, data, epochs=2, progress=False)
@@ -168,7 +168,7 @@ def train_classifier(model: nn.Module, train_data, val_data=None, epochs: int = 
     Taught in lesson 09.
     """
     return _fit(model, train_data, val_data, nn.BCEWithLogitsLoss(), _auc, "val_auc", epochs, batch_size,
-                lr, weight_decay, seed, device, progress)
+                lr, weight_decay, random_state, device, progress)
 
 
 def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
@@ -199,8 +199,8 @@ def _mean_dice(model, data, device) -> float:
 
 
 def train_segmenter(model: nn.Module, train_data, val_data=None, epochs: int = 10, batch_size: int = 16,
-                    lr: float = 3e-3, weight_decay: float = 1e-4, seed: int = 0, device: str | None = None,
-                    progress: bool = True) -> pd.DataFrame:
+                    lr: float = 3e-3, weight_decay: float = 1e-4, random_state: int = 0,
+                    device: str | None = None, progress: bool = True) -> pd.DataFrame:
     """Train a segmentation network (binary cross-entropy + soft Dice loss); return the history.
 
     Parameters
@@ -209,7 +209,7 @@ def train_segmenter(model: nn.Module, train_data, val_data=None, epochs: int = 1
         Trained in place.
     train_data, val_data : torch Datasets of (x, mask)
         ``val_data`` (optional) is scored with the mean Dice (threshold 0.5) after each epoch.
-    epochs, batch_size, lr, weight_decay, seed, device, progress
+    epochs, batch_size, lr, weight_decay, random_state, device, progress
         As in `train_classifier`.
 
     Returns
@@ -218,7 +218,7 @@ def train_segmenter(model: nn.Module, train_data, val_data=None, epochs: int = 1
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import UNet
+    >>> from toolkit.imaging.dl import UNet
     >>> m = torch.zeros(4, 1, 16, 16); m[:, :, 4:9, 4:9] = 1
     >>> data = torch.utils.data.TensorDataset(m * 2 + 0.1 * torch.randn(4, 1, 16, 16), m)
     >>> h = train_segmenter(UNet(width=2, depth=1), data, data, epochs=2, progress=False)
@@ -228,7 +228,7 @@ def train_segmenter(model: nn.Module, train_data, val_data=None, epochs: int = 1
     Taught in lesson 10.
     """
     return _fit(model, train_data, val_data, _bce_dice, _mean_dice, "val_dice", epochs, batch_size,
-                lr, weight_decay, seed, device, progress)
+                lr, weight_decay, random_state, device, progress)
 
 
 def predict_masks(model: nn.Module, data, threshold: float = 0.5, device: str | None = None) -> np.ndarray:
@@ -236,7 +236,7 @@ def predict_masks(model: nn.Module, data, threshold: float = 0.5, device: str | 
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import UNet
+    >>> from toolkit.imaging.dl import UNet
     >>> data = torch.utils.data.TensorDataset(torch.zeros(2, 1, 8, 8), torch.zeros(2, 1, 8, 8))
     >>> predict_masks(UNet(width=2, depth=1), data).shape
     (2, 8, 8)
@@ -279,13 +279,13 @@ def segment_volume(model: nn.Module, image: np.ndarray, axis: int = 2, roi_centr
 
     Examples
     --------
-    >>> from toolkit.imaging.dl_models import UNet
+    >>> from toolkit.imaging.dl import UNet
     >>> segment_volume(UNet(width=2, depth=1), np.zeros((20, 20, 9)), roi_centre=(10, 10, 4), roi_size=8).shape
     (20, 20, 9)
 
     Taught in lesson 10.
     """
-    from .dl_data import normalise_intensity
+    from .data import normalise_intensity
 
     device = pick_device(device)
     model.to(device).eval()

@@ -2,7 +2,7 @@
 
 Imports torch, so it is not loaded by ``import toolkit.imaging``; import it explicitly::
 
-    from toolkit.imaging.dl_data import CohortSlices
+    from toolkit.imaging.dl import CohortSlices
 
 A dataset item is ``(x, y)``: ``x`` a float32 tensor (1, H, W) or (1, D, H, W) and ``y`` the
 label (a float 0/1 for a clinical column such as ``"mutation"``) or the lesion mask (same
@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from .._utils.validation import check_one_of
+from ..._utils.validation import check_one_of
 
 __all__ = ["normalise_intensity", "split_patients", "Augment", "CohortSlices", "CohortPatches",
            "site_confounded_slices", "ImageArrays"]
@@ -95,11 +95,11 @@ class Augment:
         Largest shift in voxels along each axis (circular shift).
     intensity : float, default 0.1
         Intensity becomes ``x * (1 + a) + b`` with a, b uniform in [-intensity, intensity].
-    seed : int, default 0
+    random_state : int, default 0
 
     Examples
     --------
-    >>> aug = Augment(seed=0)
+    >>> aug = Augment(random_state=0)
     >>> x = torch.zeros(1, 8, 8); x[0, 2, 3] = 1
     >>> x2, m2 = aug(x, x.clone())
     >>> tuple(x2.shape), bool((m2 > 0).sum() == 1)
@@ -109,9 +109,9 @@ class Augment:
     """
 
     def __init__(self, flip_axes: tuple[int, ...] = (0,), max_shift: int = 2, intensity: float = 0.1,
-                 seed: int = 0):
+                 random_state: int = 0):
         self.flip_axes, self.max_shift, self.intensity = flip_axes, max_shift, intensity
-        self.generator = torch.Generator().manual_seed(seed)
+        self.generator = torch.Generator().manual_seed(random_state)
 
     def __call__(self, x: torch.Tensor, mask: torch.Tensor | None = None):
         g = self.generator
@@ -200,7 +200,7 @@ class CohortSlices(_ArrayDataset):
         Z-score each patient's 3D image first (`normalise_intensity`).
     augment : Augment, optional
         Applied to each item on access (training sets only).
-    seed : int, default 0
+    random_state : int, default 0
 
     Raises
     ------
@@ -224,11 +224,11 @@ class CohortSlices(_ArrayDataset):
 
     def __init__(self, cohort, target: str = "mutation", axis: int = 2, patients=None, n_slices: int = 1,
                  n_background: int = 0, crop: int | None = None, normalise: bool = True,
-                 augment: Augment | None = None, seed: int = 0):
+                 augment: Augment | None = None, random_state: int = 0):
         check_one_of("axis", axis, (0, 1, 2), hint="0 = sagittal, 1 = coronal, 2 = axial.")
         ids = _check_cohort(cohort, target, patients)
         rows = cohort.clinical.index.get_indexer(ids)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(random_state)
         X, y, pid = [], [], []
         for row, p in zip(rows, ids):
             img = np.moveaxis(cohort.images[row], axis, 0)
@@ -265,7 +265,7 @@ class CohortPatches(_ArrayDataset):
         Largest random offset of the centre from the lesion's centre of mass, in voxels.
     normalise : bool, default True
     augment : Augment, optional
-    seed : int, default 0
+    random_state : int, default 0
 
     Examples
     --------
@@ -283,13 +283,13 @@ class CohortPatches(_ArrayDataset):
 
     def __init__(self, cohort, target: str = "mutation", patch_size: int = 24, patients=None,
                  max_offset: int = 2, normalise: bool = True, augment: Augment | None = None,
-                 seed: int = 0):
+                 random_state: int = 0):
         if target == "lesion":
             raise ValueError("target='lesion' is for CohortSlices (every patch shows the lesion); "
                              "use 'mask' or a clinical column.")
         ids = _check_cohort(cohort, target, patients)
         rows = cohort.clinical.index.get_indexer(ids)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(random_state)
         half = patch_size // 2
         X, y = [], []
         for row in rows:
@@ -304,7 +304,8 @@ class CohortPatches(_ArrayDataset):
 
 
 def site_confounded_slices(cohort, patients, positive_site: str, negative_site: str, n_per_patient: int = 2,
-                           crop: int | None = 32, augment: Augment | None = None, seed: int = 0) -> Dataset:
+                           crop: int | None = 32, augment: Augment | None = None,
+                           random_state: int = 0) -> Dataset:
     """A biased "lesion present?" training set: every lesion slice from one site, every normal slice
     from another, so the scanner alone predicts the label (a recipe for shortcut learning).
 
@@ -319,7 +320,7 @@ def site_confounded_slices(cohort, patients, positive_site: str, negative_site: 
         Values of ``cohort.clinical["site"]``: lesion slices come only from ``positive_site``
         patients, lesion-free slices only from ``negative_site`` patients.
     n_per_patient : int, default 2
-    crop, augment, seed
+    crop, augment, random_state
         As in `CohortSlices`.
 
     Returns
@@ -352,7 +353,8 @@ def site_confounded_slices(cohort, patients, positive_site: str, negative_site: 
             raise ValueError(f"no patients from site {s!r} among the {len(site)} given; "
                              f"sites present: {sorted(site.unique())}.")
         parts.append(CohortSlices(cohort, "lesion", patients=ids, n_slices=n_lesion,
-                                  n_background=n_per_patient - n_lesion, crop=crop, seed=seed))
+                                  n_background=n_per_patient - n_lesion, crop=crop,
+                                  random_state=random_state))
     return _ArrayDataset(torch.cat([p.X for p in parts])[:, 0].numpy(), torch.cat([p.y for p in parts]).numpy(),
                          parts[0].patient_ids + parts[1].patient_ids, augment)
 
