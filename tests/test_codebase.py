@@ -60,3 +60,17 @@ def test_the_checker_catches_a_private_import(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
     assert private_imports(fake) == [
         "toolkit/fusion/compare.py:1 imports _auc from toolkit.evaluation.metrics"]
+
+
+def test_contributing_names_every_package_and_module():
+    """CONTRIBUTING.md's package table names every package and top-level module of toolkit/."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    names = sorted(p.name for p in TOOLKIT.iterdir() if (p / "__init__.py").exists())
+    names += sorted(p.stem for p in TOOLKIT.glob("*.py") if p.stem != "__init__")
+    missing = [n for n in names if f"`{n}`" not in text]
+    assert not missing, f"add these to the package table in CONTRIBUTING.md: {missing}"
+
+
+def test_no_toolkit_module_is_named_like_a_test():
+    """pytest would collect ``toolkit/**/test_*.py`` as tests."""
+    assert not sorted(TOOLKIT.rglob("test_*.py"))
