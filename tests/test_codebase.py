@@ -74,3 +74,31 @@ def test_contributing_names_every_package_and_module():
 def test_no_toolkit_module_is_named_like_a_test():
     """pytest would collect ``toolkit/**/test_*.py`` as tests."""
     assert not sorted(TOOLKIT.rglob("test_*.py"))
+
+
+def function_aliases(path: Path) -> list[str]:
+    """Module-level ``new_name = defined_function`` assignments in ``path`` (two names, one figure)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
+            continue
+        targets = [t for target in node.targets
+                   for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+        values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+        found += [f"{t.id} = {v.id}" for t, v in zip(targets, values)
+                  if isinstance(t, ast.Name) and isinstance(v, ast.Name) and v.id in defined]
+    return found
+
+
+def test_function_aliases_are_caught(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def plot_a():\n    pass\n\n\nview_a, x = plot_a, 1\n")
+    assert function_aliases(module) == ["view_a = plot_a"]
+
+
+def test_one_name_per_function():
+    """No public aliases: each figure or function has one name (plotly figures are ``view_*``)."""
+    found = {str(p.relative_to(ROOT)): function_aliases(p) for p in TOOLKIT.rglob("*.py")}
+    assert not {k: v for k, v in found.items() if v}

@@ -10,8 +10,8 @@ import pytest
 from toolkit.genomics import (Genotypes, VCFFormatError, allele_frequencies, call_rate,
                               clump_and_threshold, filter_variants, genomic_inflation,
                               genotype_counts, gwas, hwe_exact, make_trait,
-                              minor_allele_frequencies, pca, plot_manhattan, plot_pca, plot_qq,
-                              polygenic_score, read_vcf, standardized_dosage, write_vcf)
+                              minor_allele_frequencies, pca, polygenic_score, read_vcf,
+                              standardized_dosage, view_manhattan, view_pca, view_qq, write_vcf)
 
 HEADER = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT"
 
@@ -347,15 +347,13 @@ def test_make_trait_heritability_and_prevalence():
 def test_plots_return_plotly_figures(tmp_path):
     res = pd.DataFrame({"chrom": ["22"] * 3, "pos": [1, 2, 3], "p": [0.5, 1e-9, 0.1]},
                        index=["a", "b", "c"])
-    fig = plot_manhattan(res, output_file=tmp_path / "m.html")
+    fig = view_manhattan(res, output_file=tmp_path / "m.html")
     assert fig.layout.yaxis.title.text == "-log10(p)" and (tmp_path / "m.html").stat().st_size > 1000
-    assert len(plot_manhattan(res, highlight=["b"]).data[1].x) == 1
-    assert len(plot_qq(res["p"]).data) == 2
-    from toolkit.genomics import view_manhattan, view_pca, view_qq
-    assert (view_manhattan, view_qq, view_pca) == (plot_manhattan, plot_qq, plot_pca)
+    assert len(view_manhattan(res, highlight=["b"]).data[1].x) == 1
+    assert len(view_qq(res["p"]).data) == 2
     pcs = pd.DataFrame({"PC1": [0.1, -0.2, 0.3], "PC2": [0.3, 0.0, 0.1]}, index=list("abc"))
     pcs.attrs["explained_variance_ratio"] = [0.2, 0.1]
-    fig = plot_pca(pcs, populations=["YRI", "CEU", "YRI"])
+    fig = view_pca(pcs, populations=["YRI", "CEU", "YRI"])
     assert [t.name for t in fig.data] == ["YRI", "CEU"] and "20.0%" in fig.layout.xaxis.title.text
 
 

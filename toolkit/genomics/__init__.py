@@ -9,7 +9,7 @@ from .zarr_store import ChunkedGenotypes, ZarrWriter, open_zarr, vcf_to_zarr, wr
 from .association import align_to_samples, genomic_inflation, gwas
 from .prs import (clump_and_threshold, make_trait, odds_ratio_top_vs_rest, polygenic_score,
                   r2_by_group, risk_by_quantile)
-from .plots import plot_manhattan, plot_pca, plot_qq, view_manhattan, view_pca, view_qq
+from .plots import view_manhattan, view_pca, view_qq
 from . import pharmacogenomics
 from .pharmacogenomics import diplotype_to_phenotype, recommend_clopidogrel, simulate_star_alleles
 
@@ -18,7 +18,7 @@ __all__ = ["Genotypes", "write_vcf", "read_vcf", "VCFFormatError", "allele_frequ
            "minor_allele_frequencies", "pca", "standardized_dosage", "align_to_samples",
            "genomic_inflation", "gwas", "clump_and_threshold", "make_trait", "polygenic_score",
            "risk_by_quantile", "odds_ratio_top_vs_rest", "r2_by_group",
-           "plot_manhattan", "plot_pca", "plot_qq", "view_manhattan", "view_pca", "view_qq"]
+           "view_manhattan", "view_pca", "view_qq"]
 __all__ += ["ChunkedGenotypes", "ZarrWriter", "open_zarr", "vcf_to_zarr", "write_zarr"]
 __all__ += ["pharmacogenomics", "diplotype_to_phenotype", "recommend_clopidogrel",
             "simulate_star_alleles"]

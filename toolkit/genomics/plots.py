@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_manhattan", "plot_qq", "plot_pca", "view_manhattan", "view_qq", "view_pca"]
+__all__ = ["view_manhattan", "view_qq", "view_pca"]
 
 
 def _save(fig, output_file):
@@ -13,7 +13,7 @@ def _save(fig, output_file):
     return fig
 
 
-def plot_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = "Manhattan plot",
+def view_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = "Manhattan plot",
                    highlight=None, output_file=None):
     """Manhattan plot: -log10(p) of every variant against its position (a plotly Figure).
 
@@ -38,7 +38,7 @@ def plot_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = 
     --------
     >>> res = pd.DataFrame({"chrom": ["22"] * 3, "pos": [1, 2, 3], "p": [0.5, 1e-9, 0.1]},
     ...                    index=["a", "b", "c"])
-    >>> len(plot_manhattan(res).data)
+    >>> len(view_manhattan(res).data)
     1
 
     Taught in lesson 03.
@@ -63,7 +63,7 @@ def plot_manhattan(results: pd.DataFrame, threshold: float = 5e-8, title: str = 
     return _save(fig, output_file)
 
 
-def plot_qq(p, title: str = "QQ plot", output_file=None):
+def view_qq(p, title: str = "QQ plot", output_file=None):
     """Quantile-quantile plot of p-values against the uniform distribution expected under no effect.
 
     Points on the diagonal = well-calibrated tests; an early lift-off from the diagonal means
@@ -71,7 +71,7 @@ def plot_qq(p, title: str = "QQ plot", output_file=None):
 
     Examples
     --------
-    >>> len(plot_qq([0.5, 0.01, 0.9]).data)
+    >>> len(view_qq([0.5, 0.01, 0.9]).data)
     2
 
     Taught in lesson 02.
@@ -90,14 +90,14 @@ def plot_qq(p, title: str = "QQ plot", output_file=None):
     return _save(fig, output_file)
 
 
-def plot_pca(pcs: pd.DataFrame, populations=None, x: str = "PC1", y: str = "PC2",
+def view_pca(pcs: pd.DataFrame, populations=None, x: str = "PC1", y: str = "PC2",
              title: str = "Principal components", output_file=None):
     """Scatter plot of two principal components, one colour per population.
 
     Examples
     --------
     >>> pcs = pd.DataFrame({"PC1": [0.1, -0.2], "PC2": [0.3, 0.0]}, index=["a", "b"])
-    >>> len(plot_pca(pcs, populations=["YRI", "CEU"]).data)
+    >>> len(view_pca(pcs, populations=["YRI", "CEU"]).data)
     2
 
     Taught in lesson 02.
@@ -118,6 +118,3 @@ def plot_pca(pcs: pd.DataFrame, populations=None, x: str = "PC1", y: str = "PC2"
     fig.update_layout(title=title, xaxis_title=labels[x], yaxis_title=labels[y])
     return _save(fig, output_file)
 
-
-# The course names interactive figures view_* (STYLE.md); both names give the same plotly Figure.
-view_manhattan, view_qq, view_pca = plot_manhattan, plot_qq, plot_pca
