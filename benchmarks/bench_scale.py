@@ -21,7 +21,7 @@ Steps, each cached in the data folder (``TOOLKIT_BENCH_SCALE_DIR``, default buil
 Sanity checks (rows of their own): the top two PCs put each person with their own population (nearest
 centroid, >= 99%), and toolkit and plink2 PC1/PC2 agree (|r| >= 0.99).
 
-``--small``: 500 people x 20,000 variants (a few seconds; used by tests/test_scale_lesson.py).
+``--small``: 500 people x 20,000 variants (a few seconds; used by tests/test_benchmarks_scale.py).
 Timings on a shared machine are pessimistic: the script prints the load average next to them.
 """
 from __future__ import annotations
