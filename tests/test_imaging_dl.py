@@ -14,9 +14,9 @@ from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, volume_agreeme
 
 torch = pytest.importorskip("torch")
 from toolkit.imaging.dl import (Augment, CohortPatches, CohortSlices, SmallCNN, UNet,  # noqa: E402
-                                count_parameters, normalise_intensity, predict_masks, predict_proba,
-                                segment_volume, split_patients, train_classifier, train_segmenter)
-from toolkit.imaging.dl.saliency import grad_cam, saliency_map  # noqa: E402
+                                count_parameters, grad_cam, normalise_intensity, predict_masks,
+                                predict_proba, saliency_map, segment_volume, split_patients,
+                                train_classifier, train_segmenter)
 
 SITK = pytest.importorskip("SimpleITK")
 

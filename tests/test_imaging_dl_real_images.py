@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from toolkit.datasets import load_breastmnist
-from toolkit.imaging.dl import Augment, ImageArrays, SmallCNN, predict_proba, train_classifier
-from toolkit.imaging.dl.saliency import grad_cam
+from toolkit.imaging.dl import (Augment, ImageArrays, SmallCNN, grad_cam, predict_proba,
+                                train_classifier)
 
 
 def test_items_are_z_scored_images_with_float_labels():
