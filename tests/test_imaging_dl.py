@@ -352,3 +352,14 @@ def test_unet_3d_overfits_tiny_patches(small_cohort):
     h = train_segmenter(UNet(width=4, depth=1, dims=3), data, data, epochs=60, batch_size=5, lr=1e-2,
                         progress=False)
     assert h.val_dice.iloc[-1] > 0.9
+
+
+def test_validation_auc_in_history_equals_sklearn():
+    from sklearn.metrics import roc_auc_score
+
+    x, y, _ = _squares(n=40, seed=3)
+    train, val = (torch.utils.data.TensorDataset(x[s], y[s]) for s in (slice(0, 20), slice(20, 40)))
+    model = SmallCNN(width=2, random_state=0)
+    h = train_classifier(model, train, val, epochs=1, batch_size=8, random_state=0, progress=False)
+    expected = roc_auc_score(y[20:].numpy(), predict_proba(model, val))
+    assert 0 < expected < 1 and h.val_auc.iloc[-1] == pytest.approx(expected, abs=1e-12)

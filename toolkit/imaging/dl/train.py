@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from ..._utils.targets import auc_mann_whitney
 from ..metrics import dice
 
 __all__ = ["pick_device", "train_classifier", "predict_proba", "train_segmenter", "predict_masks",
@@ -123,10 +124,9 @@ def predict_proba(model: nn.Module, data, device: str | None = None) -> np.ndarr
 
 
 def _auc(model, data, device) -> float:
-    from sklearn.metrics import roc_auc_score
-
+    """Validation AUC (NaN when the data hold one class only)."""
     p, y = _outputs(model, data, device)
-    return float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else float("nan")
+    return auc_mann_whitney(np.asarray(y), np.asarray(p))
 
 
 def train_classifier(model: nn.Module, train_data, val_data=None, epochs: int = 10, batch_size: int = 32,
