@@ -408,6 +408,43 @@ def test_read_vcf_of_htslib_bgzip_file_matches_plain(tmp_path):
         np.testing.assert_array_equal(read_vcf(path).calls, g.calls)
 
 
+def _to_bcf(vcf, bcf):
+    """Convert with htslib (cyvcf2's writer, mode 'wb' = compressed BCF)."""
+    import cyvcf2
+
+    reader = cyvcf2.VCF(str(vcf))
+    writer = cyvcf2.Writer(str(bcf), reader, mode="wb")
+    for rec in reader:
+        writer.write_record(rec)
+    writer.close(), reader.close()
+    return bcf
+
+
+def test_read_vcf_reads_bcf_like_the_vcf_it_came_from(tmp_path):
+    rng = np.random.default_rng(6)
+    calls = np.where(rng.random((120, 25, 2)) < 0.05, -1, (rng.random((120, 25, 2)) < 0.3).astype(int))
+    g = _geno(calls, ids=[f"rs{i}" if i % 3 else "." for i in range(120)])
+    bcf = _to_bcf(write_vcf(g, tmp_path / "x.vcf.gz"), tmp_path / "x.bcf")
+    assert bcf.read_bytes()[:2] == b"\x1f\x8b"  # bgzip-compressed, as bcftools writes it
+    mine, ref = read_vcf(bcf), read_vcf(tmp_path / "x.vcf.gz")
+    for name in ("calls", "samples", "variant_ids", "chrom", "positions", "ref", "alt"):
+        np.testing.assert_array_equal(getattr(mine, name), getattr(ref, name))
+    assert mine.variant_ids[0] == "22:100"  # '.' becomes CHROM:POS, as for a VCF
+
+
+def test_read_vcf_bad_bcf_names_the_file(tmp_path):
+    body = "22\t10\trs1\tA\tG\t.\tPASS\t.\tGT\t0/1/1\t0/1\t1/1\n"
+    header = HEADER.replace("\n", '\n##contig=<ID=22>\n##FORMAT=<ID=GT,Number=1,Type=String,'
+                                  'Description="Genotype">\n', 1)
+    bcf = _to_bcf(_vcf(tmp_path, body, header=header), tmp_path / "tri.bcf")
+    with pytest.raises(VCFFormatError, match="tri.bcf: htslib could not read this BCF .* not diploid"):
+        read_vcf(bcf)
+    good = _to_bcf(write_vcf(_geno([[[0, 1], [1, 1]]] * 400), tmp_path / "g.vcf.gz"), tmp_path / "t.bcf")
+    good.write_bytes(good.read_bytes()[:-60])
+    with pytest.raises(VCFFormatError, match="t.bcf: the compressed data cannot be read"):
+        read_vcf(good)
+
+
 def test_read_vcf_agrees_with_scikit_allel(tmp_path):
     allel = pytest.importorskip("allel")
     rng = np.random.default_rng(5)

@@ -1,8 +1,9 @@
-"""Read the genotype (GT) calls of a VCF file into `Genotypes`, parsed by htslib (cyvcf2).
+"""Read the genotype (GT) calls of a VCF (or BCF) file into `Genotypes`, parsed by htslib (cyvcf2).
 
 A VCF has header lines starting with ``##``, one column header line starting with
 ``#CHROM``, then one line per variant: 9 fixed columns (CHROM POS ID REF ALT QUAL FILTER
-INFO FORMAT) and one column per person. Only the GT field is read.
+INFO FORMAT) and one column per person. Only the GT field is read. BCF is the same content
+stored in binary: htslib reads it without parsing text, several times faster.
 
 htslib (the C library of samtools and bcftools, through its Python binding cyvcf2) does the
 parsing. When it rejects a file, or hands back something other than diploid calls, the
@@ -53,7 +54,7 @@ def _parse_region(region: str | None) -> tuple[str, int, float] | None:
 
 def read_vcf(path: str | os.PathLike, region: str | None = None,
              biallelic_only: bool = True) -> Genotypes:
-    """Read the genotype calls of a VCF (``.vcf`` or bgzip/gzip ``.vcf.gz``) file.
+    """Read the genotype calls of a VCF (``.vcf`` or bgzip/gzip ``.vcf.gz``) or BCF (``.bcf``) file.
 
     A VCF is how sequencing labs and biobanks hand over genotypes; this turns one into a
     matrix you can count, filter and test.
@@ -84,7 +85,8 @@ def read_vcf(path: str | os.PathLike, region: str | None = None,
     Notes
     -----
     htslib parses the file through cyvcf2 (Pedersen & Quinlan 2017, Bioinformatics
-    33:1867-1869, doi:10.1093/bioinformatics/btx057): the same reader as bcftools.
+    33:1867-1869, doi:10.1093/bioinformatics/btx057): the same reader as bcftools. Parsing
+    the text is most of the time; a BCF (``bcftools view -Ob -o x.bcf x.vcf.gz``) skips it.
 
     Examples
     --------
@@ -228,6 +230,11 @@ def _text_lines(path: Path) -> list[bytes]:
         except (OSError, EOFError, zlib.error) as err:
             raise VCFFormatError(f"{path.name}: the compressed data cannot be read ({err}); the file "
                                  "looks truncated or corrupted (interrupted copy?). Copy it again.") from None
+    if data.startswith(b"BCF"):  # binary VCF: no text lines to point at
+        raise VCFFormatError(f"{path.name}: htslib could not read this BCF (binary VCF) file, or it "
+                             "holds a call that is not diploid or names an allele ALT does not list. "
+                             f"See the records with `bcftools view {path.name}` and fix the VCF it "
+                             "was made from.")
     return data.splitlines()
 
 
