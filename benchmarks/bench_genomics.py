@@ -46,15 +46,16 @@ def make_inputs(per_pop: int = 300, mb: float = MB) -> tuple[Path, Path]:
     WORK.mkdir(parents=True, exist_ok=True)
     tag = f"{mb:g}mb" if per_pop == 300 else f"{3 * per_pop}x{mb:g}mb"  # the 900-people name is older
     vcf, weights = WORK / f"cohort_{tag}.vcf.gz", WORK / f"weights_{tag}.tsv"
-    if not vcf.exists():
+    if not (vcf.exists() and weights.exists()):
         g = make_population(per_pop, sequence_length_mb=mb, random_state=5)
         rng = np.random.default_rng(0)
         g.calls[rng.random(g.calls.shape[:2]) < 0.02] = -1
-        write_vcf(g, vcf)
-        idx = rng.choice(g.n_variants, 2000, replace=False)
-        allele = np.where(rng.random(2000) < 0.4, g.ref[idx], g.alt[idx])
+        n_score = min(2000, g.n_variants // 2)  # 2,000 except in tiny test cohorts
+        idx = rng.choice(g.n_variants, n_score, replace=False)
+        allele = np.where(rng.random(n_score) < 0.4, g.ref[idx], g.alt[idx])
         pd.DataFrame({"id": g.variant_ids[idx], "allele": allele,
-                      "weight": rng.normal(size=2000)}).to_csv(weights, sep="\t", index=False)
+                      "weight": rng.normal(size=n_score)}).to_csv(weights, sep="\t", index=False)
+        write_vcf(g, vcf)
     return vcf, weights
 
 
