@@ -42,7 +42,8 @@ def test_tiny_cohort_rows_from_vcf_and_bcf(bench, tmp_path):
         assert row["toolkit"] > 0 and row["reference_s"] > 0 and row["ratio"] > 0
         assert row["ok"] == (row["ratio"] <= 1.0) or abs(row["ratio"] - 1.0) <= 0.005  # ok: unrounded
         assert row["target"] == "<= 1.0x plink2"
-    vcf, bcf = tmp_path / "cohort_60x0.2mb.vcf.gz", tmp_path / "cohort_60x0.2mb.bcf"
+    vcf = bench.make_inputs(per_pop=20, mb=0.2)[0]  # cached by compare: returns its paths
+    bcf = bench.make_bcf(vcf)
     assert (tmp_path / "plink2_cohort_60x0_bcf.pgen").exists()  # plink2 imported the BCF (--bcf)
     a, b = read_vcf(vcf), read_vcf(bcf)  # the BCF timed is the same cohort as the VCF
     assert a.n_samples == 60 and (a.calls == b.calls).all() and (a.variant_ids == b.variant_ids).all()

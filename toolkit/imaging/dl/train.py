@@ -126,7 +126,7 @@ def predict_proba(model: nn.Module, data, device: str | None = None) -> np.ndarr
 def _auc(model, data, device) -> float:
     """Validation AUC (NaN when the data hold one class only)."""
     p, y = _outputs(model, data, device)
-    return auc_mann_whitney(np.asarray(y), np.asarray(p))
+    return auc_mann_whitney(y, p)
 
 
 def train_classifier(model: nn.Module, train_data, val_data=None, epochs: int = 10, batch_size: int = 32,
