@@ -20,6 +20,7 @@ __all__ = ["ThreeHospitals", "make_three_hospitals", "SITES", "FEATURES"]
 SITES = ("site_A", "site_B", "site_C")
 SIZES = {"site_A": 120, "site_B": 90, "site_C": 50}
 MUTATION_RATE = {"site_A": 0.25, "site_B": 0.35, "site_C": 0.55}  # site and biology confounded
+GLIOBLASTOMA_RATE = 0.5  # histology among the malignant brain tumours (independent of the mutation here)
 FEATURES = {  # name: (mean, SD, mutation effect in SD units)
     "firstorder_mean_au": (60.0, 8.0, -0.6), "firstorder_sd_au": (9.0, 2.0, 0.8),
     "glcm_contrast": (12.0, 3.0, 0.7), "glcm_homogeneity": (0.45, 0.05, -0.5),
@@ -49,7 +50,9 @@ class ThreeHospitals:
     ----------
     patients : DataFrame, index ``patient_id``
         The truth: ``site``, ``age_years``, ``sex``, ``mutation`` (0/1), ``type2_diabetes``,
-        ``hypertension``, ``glioblastoma``, ``hba1c_percent``, ``creatinine_mg_dl``.
+        ``hypertension``, ``malignant_brain_tumour`` (1 for everyone: the cohort has one),
+        ``glioblastoma`` (0/1: the tumour's histology, ICD-O-3 9440/3), ``hba1c_percent``,
+        ``creatinine_mg_dl``.
     features : DataFrame, index ``patient_id``
         Radiomics features as each hospital measured them (site effects applied).
     features_true : DataFrame
@@ -93,10 +96,14 @@ def _patients(sizes: dict, rates: dict, rng) -> pd.DataFrame:
         "sex": rng.choice(["female", "male"], n),
         "mutation": (rng.random(n) < np.array([rates[s] for s in site])).astype(int),
         "type2_diabetes": diabetes, "hypertension": (rng.random(n) < 0.3).astype(int),
-        "glioblastoma": 1,
+        "malignant_brain_tumour": 1,
         "hba1c_percent": np.where(diabetes == 1, rng.normal(7.6, 1.0, n),
                                   rng.normal(5.4, 0.3, n)).round(1),
         "creatinine_mg_dl": rng.lognormal(np.log(0.9), 0.2, n).round(2)})
+    # the histology, drawn last so that the other columns keep their values: every patient has a
+    # malignant brain tumour (ICD-10 C71.x, a topography code); only some have a glioblastoma
+    frame.insert(frame.columns.get_loc("malignant_brain_tumour") + 1, "glioblastoma",
+                 (rng.random(n) < GLIOBLASTOMA_RATE).astype(int))
     frame.index = pd.Index([f"H{i + 1:04d}" for i in range(n)], name="patient_id")
     return frame
 
@@ -180,38 +187,68 @@ _LABS = {  # style -> {concept: (system, code, unit, value from the standard uni
               "creatinine_mg_dl": ("urn:three-hospitals:site_C:local", "CREAT", "umol/L",
                                    lambda v: v / 0.0113097)},
 }
-_CONDITION_CODES = {
+_ICD10_BRAIN = [f"C71.{k}" for k in range(10)]  # malignant neoplasm of brain, by site in the brain
+_CONDITION_CODES = {  # topography (where the tumour is) and histology (what kind) are separate codes
     "http://hl7.org/fhir/sid/icd-10": {"type2_diabetes": "E11", "hypertension": "I10",
-                                       "glioblastoma": "C71.9"},
+                                       "malignant_brain_tumour": _ICD10_BRAIN},
     "http://snomed.info/sct": {"type2_diabetes": "44054006", "hypertension": "59621000",
-                               "glioblastoma": "393563007"},
+                               "malignant_brain_tumour": "428061005", "glioblastoma": "393563007"},
     "urn:three-hospitals:site_C:local": {"type2_diabetes": "DM2", "hypertension": "HTN",
-                                         "glioblastoma": "GBM", "asthma": "ASTH"},
+                                         "malignant_brain_tumour": "BRAINCA", "glioblastoma": "GBM",
+                                         "asthma": "ASTH"},
 }
-_ACTIVE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                       "code": "active"}]}
+# site_A codes diagnoses in ICD-10, which has no glioblastoma code: the histology comes as ICD-O-3
+_HISTOLOGY = {"http://hl7.org/fhir/sid/icd-10": ("http://terminology.hl7.org/CodeSystem/icd-o-3", "9440/3")}
+_CS = "http://terminology.hl7.org/CodeSystem/"
+_ACTIVE = {"coding": [{"system": _CS + "condition-clinical", "code": "active"}]}
+_REFUTED = {"coding": [{"system": _CS + "condition-ver-status", "code": "refuted"}]}
+
+
+def _condition(pid: str, k: int, system: str, code: str, text: str, refuted: bool = False) -> dict:
+    out = {"resourceType": "Condition", "id": f"{pid}-c{k}", "clinicalStatus": _ACTIVE,
+           "code": {"coding": [{"system": system, "code": code}], "text": text},
+           "subject": {"reference": f"Patient/{pid}"}}
+    if refuted:
+        out["verificationStatus"] = _REFUTED
+    return out
+
+
+def _observation(pid: str, k: int, lab: tuple, value: float, status: str = "final",
+                 date: str = "2024-03-01") -> dict:
+    system, code, unit, convert = lab
+    return {"resourceType": "Observation", "id": f"{pid}-o{k}", "status": status,
+            "code": {"coding": [{"system": system, "code": code}]},
+            "subject": {"reference": f"Patient/{pid}"}, "effectiveDateTime": date,
+            "valueQuantity": {"value": round(float(convert(value)), 3), "unit": unit}}
 
 
 def _patient_resources(pid: str, row, spec: dict, rng) -> list[dict]:
-    """Patient, its Conditions and two lab Observations, coded the site's way."""
+    """Patient, its Conditions and two lab Observations, coded the site's way.
+
+    Besides the true diagnoses, site_B records a refuted type 2 diabetes for about 10 % of the patients
+    without it (suspected, then ruled out), and site_A an HbA1c entered in error (ten times the true
+    value, a day later) for about 5 % of its patients: a table that counts them is wrong.
+    """
     out = [{"resourceType": "Patient", "id": pid, "gender": row["sex"],
             "birthDate": f"{2024 - int(row['age_years'])}-01-01"}]
-    codes = _CONDITION_CODES[spec["condition_system"]]
-    present = [c for c in ("glioblastoma", "type2_diabetes", "hypertension") if row[c] == 1]
+    system = spec["condition_system"]
+    codes = _CONDITION_CODES[system]
+    present = [c for c in ("malignant_brain_tumour", "type2_diabetes", "hypertension") if row[c] == 1]
+    conditions = [(system, str(rng.choice(codes[c])) if isinstance(codes[c], list) else codes[c], c, False)
+                  for c in present]
+    if row["glioblastoma"] == 1:
+        hsystem, hcode = _HISTOLOGY.get(system, (system, codes.get("glioblastoma")))
+        conditions.append((hsystem, hcode, "glioblastoma", False))
+    if system == "http://snomed.info/sct" and row["type2_diabetes"] == 0 and rng.random() < 0.1:
+        conditions.append((system, codes["type2_diabetes"], "type2_diabetes (ruled out)", True))
     if "asthma" in codes and rng.random() < 0.1:
-        present.append("asthma")  # a local code that the concept map does not cover
-    for k, concept in enumerate(present):
-        out.append({"resourceType": "Condition", "id": f"{pid}-c{k}", "clinicalStatus": _ACTIVE,
-                    "code": {"coding": [{"system": spec["condition_system"],
-                                         "code": codes[concept]}], "text": concept},
-                    "subject": {"reference": f"Patient/{pid}"}})
-    for k, (concept, (system, code, unit, convert)) in enumerate(_LABS[spec["labs"]].items()):
-        out.append({"resourceType": "Observation", "id": f"{pid}-o{k}", "status": "final",
-                    "code": {"coding": [{"system": system, "code": code}]},
-                    "subject": {"reference": f"Patient/{pid}"},
-                    "effectiveDateTime": "2024-03-01",
-                    "valueQuantity": {"value": round(float(convert(row[concept])), 3),
-                                      "unit": unit}})
+        conditions.append((system, codes["asthma"], "asthma", False))  # not in the concept map
+    out += [_condition(pid, k, *c) for k, c in enumerate(conditions)]
+    labs = _LABS[spec["labs"]]
+    out += [_observation(pid, k, lab, row[concept]) for k, (concept, lab) in enumerate(labs.items())]
+    if spec["labs"] == "loinc_si_free" and rng.random() < 0.05:
+        out.append(_observation(pid, len(labs), labs["hba1c_percent"], 10 * row["hba1c_percent"],
+                                status="entered-in-error", date="2024-03-02"))
     return out
 
 
@@ -239,8 +276,10 @@ def make_three_hospitals(random_state: int | None = 0, sizes: dict | None = None
     Variants         200 SNVs on a synthetic 20 kb "chr22"; A correct, B "22" + 15 % swapped,
                      C on the GRCh37-like build (positions - 3000) + 10 % strand-flipped
     MR slices        8 per site from MNI152 (3 mm); intensity x, 1.3 x + 40, 160 (x/160)^0.6
-    FHIR records     A ICD-10 + LOINC (%, mg/dL); B SNOMED CT + LOINC (mmol/mol, umol/L);
-                     C local codes (mmol/mol, umol/L), 10 % with an unmapped asthma code
+    FHIR records     A ICD-10 (tumour: C71.x, histology ICD-O-3) + LOINC (%, mg/dL), 5 % with an
+                     HbA1c entered in error; B SNOMED CT + LOINC (mmol/mol, umol/L), refuted
+                     diabetes in 10 % of non-diabetics; C local codes (mmol/mol, umol/L),
+                     10 % with an unmapped asthma code; glioblastoma in about half
     ===============  ====================================================================
 
     Parameters

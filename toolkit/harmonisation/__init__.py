@@ -12,9 +12,11 @@ from .builds import check_ref, complement, fix_alleles, ref_match_rates, to_cont
 from .combat import ComBat, combat
 from .evaluate import auc_by_site, cv_predict, site_prediction_accuracy
 from .fhir import UnmappedCodeWarning, bundle_to_table, load_concept_map, validate_bundle
+from .fhir import RecordStatusWarning, UnitMismatchWarning
 from .intensity import histogram_distance, histogram_match, zscore_normalise
 
 __all__ = ["check_ref", "complement", "fix_alleles", "ref_match_rates", "to_contig_style",
            "ComBat", "combat", "auc_by_site", "cv_predict", "site_prediction_accuracy",
            "UnmappedCodeWarning", "bundle_to_table", "load_concept_map", "validate_bundle",
-           "histogram_distance", "histogram_match", "zscore_normalise"]
+           "histogram_distance", "histogram_match", "zscore_normalise",
+           "RecordStatusWarning", "UnitMismatchWarning"]

@@ -7,13 +7,19 @@ the reference genome at that position: it finds swapped alleles, strand flips an
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from .._utils.validation import check_one_of
 
 __all__ = ["to_contig_style", "complement", "check_ref", "ref_match_rates", "fix_alleles",
-           "REF_STATUSES"]
+           "REF_STATUSES", "MitochondrialContigWarning"]
+
+
+class MitochondrialContigWarning(UserWarning):
+    """chrM and MT were renamed without a genome build: safe for GRCh38 only."""
 
 _COMPLEMENT = str.maketrans("ACGTacgt", "TGCAtgca")
 REF_STATUSES = ("match", "swapped", "flipped", "flipped_swapped", "ambiguous", "mismatch",
@@ -21,13 +27,40 @@ REF_STATUSES = ("match", "swapped", "flipped", "flipped_swapped", "ambiguous", "
 _REQUIRED = ["chrom", "pos", "ref", "alt"]
 
 
-def to_contig_style(chrom, style: str = "chr") -> np.ndarray:
+_BUILDS_SAME_MT = ("GRCh38", "hg38")      # UCSC chrM and Ensembl/NCBI MT are both the rCRS (NC_012920)
+_BUILDS_OTHER_MT = ("GRCh37", "hg19")     # hg19 chrM is NC_001807, not the rCRS of GRCh37's MT
+
+
+def _check_mito_rename(before: list, after: list, build: str | None) -> None:
+    renamed = sorted({b for b, a in zip(before, after) if b != a and a in ("chrM", "MT")})
+    if not renamed:
+        return
+    if build in _BUILDS_OTHER_MT:
+        raise ValueError(f"refusing to rename {renamed} on {build}: UCSC hg19 chrM (NC_001807) and the "
+                         "GRCh37 MT (rCRS, NC_012920) are different sequences, so positions and alleles "
+                         "do not carry over; drop the mitochondrial rows, or lift them over between the "
+                         "two sequences first")
+    if build is None:
+        warnings.warn(f"renamed {renamed} without a genome build: safe for GRCh38 (chrM and MT are both "
+                      "the rCRS) but not for hg19/GRCh37 (hg19 chrM is another sequence); pass "
+                      "build='GRCh38' to confirm", MitochondrialContigWarning, stacklevel=3)
+
+
+def to_contig_style(chrom, style: str = "chr", build: str | None = None) -> np.ndarray:
     """Rename contigs to one convention: ``"chr"`` (UCSC: chr1, chrX, chrM) or ``"plain"`` (1, X, MT).
+
+    Nuclear contigs are the same sequence under both names. The mitochondrial genome is not always:
+    for GRCh38 UCSC's chrM and Ensembl/NCBI's MT are both the revised Cambridge Reference Sequence
+    (rCRS), but UCSC hg19's chrM is an older sequence (NC_001807) that differs from GRCh37's MT (rCRS)
+    in length and positions. So renaming chrM <-> MT is done for GRCh38/hg38, refused for
+    GRCh37/hg19, and done with a warning when ``build`` is not given.
 
     Parameters
     ----------
     chrom : array of str
     style : {"chr", "plain"}
+    build : {"GRCh38", "hg38", "GRCh37", "hg19"} or None, default None
+        The genome build of ``chrom``; it decides whether mitochondrial contigs may be renamed.
 
     Returns
     -------
@@ -36,23 +69,33 @@ def to_contig_style(chrom, style: str = "chr") -> np.ndarray:
     Raises
     ------
     ValueError
-        Unknown ``style``.
+        Unknown ``style`` or ``build``; a chrM/MT renaming on GRCh37/hg19.
+
+    Warns
+    -----
+    MitochondrialContigWarning
+        chrM/MT renamed while ``build`` is None.
 
     Examples
     --------
-    >>> to_contig_style(["1", "chr2", "MT", "X"]).tolist()
+    >>> to_contig_style(["1", "chr2", "MT", "X"], build="GRCh38").tolist()
     ['chr1', 'chr2', 'chrM', 'chrX']
-    >>> to_contig_style(["chr1", "chrM"], style="plain").tolist()
+    >>> to_contig_style(["chr1", "chrM"], style="plain", build="hg38").tolist()
     ['1', 'MT']
+    >>> to_contig_style(["chr1", "22"], style="plain", build="hg19").tolist()
+    ['1', '22']
 
     Taught in lesson 26.
     """
     check_one_of("style", style, ("chr", "plain"))
-    bare = [str(c)[3:] if str(c).lower().startswith("chr") else str(c) for c in np.ravel(chrom)]
+    if build is not None:
+        check_one_of("build", build, _BUILDS_SAME_MT + _BUILDS_OTHER_MT)
+    before = [str(c) for c in np.ravel(chrom)]
+    bare = [c[3:] if c.lower().startswith("chr") else c for c in before]
     bare = ["M" if c in ("M", "MT") else c for c in bare]
-    if style == "chr":
-        return np.array([f"chr{c}" for c in bare])
-    return np.array(["MT" if c == "M" else c for c in bare])
+    after = [f"chr{c}" for c in bare] if style == "chr" else ["MT" if c == "M" else c for c in bare]
+    _check_mito_rename(before, after, build)
+    return np.array(after)
 
 
 def complement(alleles) -> np.ndarray:

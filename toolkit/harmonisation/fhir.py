@@ -5,6 +5,10 @@ Condition with a ``code``, an Observation with a ``valueQuantity``. It does not 
 *vocabulary*: one hospital codes type 2 diabetes as ICD-10 E11, another as SNOMED CT 44054006, a
 third with a home-made code. A concept map (``load_concept_map``) says which codes mean the same
 thing and how to convert units, so records from every site land in the same columns.
+
+A record's *status* matters as much as its code: a Condition can be refuted or entered in error, an
+Observation cancelled or preliminary, a value reported in another unit than the map expects.
+``bundle_to_table`` leaves such records out and says so in a warning.
 """
 from __future__ import annotations
 
@@ -14,11 +18,25 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_concept_map", "validate_bundle", "bundle_to_table", "UnmappedCodeWarning"]
+__all__ = ["load_concept_map", "validate_bundle", "bundle_to_table", "UnmappedCodeWarning",
+           "RecordStatusWarning", "UnitMismatchWarning", "OBSERVATION_STATUSES_KEPT"]
+
+# Observation.status values whose result stands (FHIR R5 observation-status); the others (registered,
+# preliminary, cancelled, entered-in-error, unknown, ...) are left out by default
+OBSERVATION_STATUSES_KEPT = ("final", "amended", "corrected", "appended")
+_NOT_A_DIAGNOSIS = ("refuted", "entered-in-error")  # Condition.verificationStatus: never counted
 
 
 class UnmappedCodeWarning(UserWarning):
     """A FHIR code with no row in the concept map (its record is left out of the table)."""
+
+
+class RecordStatusWarning(UserWarning):
+    """Records left out because of their status (refuted, entered in error, not final, ...)."""
+
+
+class UnitMismatchWarning(UserWarning):
+    """Observations whose unit is not the one the concept map converts from (left out)."""
 
 
 def load_concept_map() -> pd.DataFrame:
@@ -80,9 +98,60 @@ def _patient_id(resource: dict) -> str:
     return resource["subject"]["reference"].split("/")[-1]
 
 
+def _status_code(concept: dict | None) -> str | None:
+    """The first code of a CodeableConcept such as Condition.verificationStatus (None if absent)."""
+    codings = (concept or {}).get("coding", [])
+    return codings[0].get("code") if codings else None
+
+
+def _why_left_out(r: dict, kind: str, hit: pd.Series, clinical_status, observation_status) -> str | None:
+    """Why a mapped record must not enter the table (None: it counts)."""
+    if kind == "condition":
+        verification = _status_code(r.get("verificationStatus"))
+        if verification in _NOT_A_DIAGNOSIS:
+            return f"Condition verificationStatus {verification}"
+        clinical = _status_code(r.get("clinicalStatus"))
+        if clinical_status is not None and clinical not in clinical_status:
+            return f"Condition clinicalStatus {clinical}"
+        return None
+    if r.get("status") not in observation_status:
+        return f"Observation status {r.get('status')}"
+    quantity = r.get("valueQuantity")
+    if not quantity or quantity.get("value") is None:
+        return "Observation without a valueQuantity"
+    unit = quantity.get("code", quantity.get("unit"))
+    if isinstance(hit["unit"], str) and unit != hit["unit"]:
+        return f"unit: {hit['concept']} ({hit['system']} {hit['code']}) in {unit!r}, map expects {hit['unit']!r}"
+    return None
+
+
+def _warn_left_out(unmapped: set, left_out: dict) -> None:
+    if unmapped:
+        warnings.warn(f"{len(unmapped)} codes are not in the concept map and were left out: "
+                      f"{sorted(unmapped)[:5]}; add rows for them to the concept map",
+                      UnmappedCodeWarning, stacklevel=3)
+    units = {k: v for k, v in left_out.items() if k.startswith("unit: ")}
+    if units:
+        warnings.warn("observations in a unit the concept map does not convert were left out: "
+                      + "; ".join(f"{v} with {k[6:]}" for k, v in sorted(units.items()))
+                      + "; convert them first or add a concept-map row for that unit",
+                      UnitMismatchWarning, stacklevel=3)
+    status = {k: v for k, v in left_out.items() if not k.startswith("unit: ")}
+    if status:
+        warnings.warn("records left out because of their status: "
+                      + ", ".join(f"{v} with {k}" for k, v in sorted(status.items())),
+                      RecordStatusWarning, stacklevel=3)
+
+
 def bundle_to_table(bundle: dict, concept_map: pd.DataFrame | None = None,
-                    validate: bool = True) -> pd.DataFrame:
+                    validate: bool = True, clinical_status: tuple[str, ...] | None = None,
+                    observation_status: tuple[str, ...] = OBSERVATION_STATUSES_KEPT) -> pd.DataFrame:
     """One row per Patient: sex, birth year, 0/1 per condition concept, lab values in standard units.
+
+    Only records that stand are counted: a Condition whose ``verificationStatus`` is *refuted* or
+    *entered-in-error* is never a diagnosis; an Observation counts only if its ``status`` is in
+    ``observation_status`` and its unit (``valueQuantity.code``, else ``.unit``) is the unit the
+    concept map converts from. Everything left out is counted in a warning.
 
     Parameters
     ----------
@@ -92,6 +161,12 @@ def bundle_to_table(bundle: dict, concept_map: pd.DataFrame | None = None,
         Default :func:`load_concept_map`.
     validate : bool, default True
         Check the bundle against the FHIR specification first (:func:`validate_bundle`).
+    clinical_status : tuple of str, optional
+        Count only Conditions whose ``clinicalStatus`` code is one of these (e.g. ``("active",
+        "recurrence", "relapse")`` for current disease). Default None: any clinical status counts
+        ("ever diagnosed"), so a resolved hypertension is a 1.
+    observation_status : tuple of str, default ``OBSERVATION_STATUSES_KEPT``
+        The Observation statuses whose values are used (final, amended, corrected, appended).
 
     Returns
     -------
@@ -103,6 +178,10 @@ def bundle_to_table(bundle: dict, concept_map: pd.DataFrame | None = None,
     -----
     UnmappedCodeWarning
         Codes not in the concept map, with their system, so the map can be extended.
+    RecordStatusWarning
+        How many records were left out for each status (refuted, entered-in-error, preliminary, ...).
+    UnitMismatchWarning
+        Observations in a unit the concept map does not convert from, by code and unit.
 
     Examples
     --------
@@ -128,18 +207,19 @@ def bundle_to_table(bundle: dict, concept_map: pd.DataFrame | None = None,
                          index=pd.Index([p["id"] for p in patients], name="patient_id"))
     for concept, kind in cmap[["concept", "kind"]].drop_duplicates().itertuples(index=False):
         table[concept] = 0 if kind == "condition" else np.nan
-    unmapped = set()
+    unmapped, left_out = set(), {}
     for kind, resource_type in (("condition", "Condition"), ("observation", "Observation")):
         for r in sorted(_resources(bundle, resource_type), key=lambda r: r.get("effectiveDateTime", "")):
             hit = _lookup(r["code"].get("coding", []), cmap)
             if hit is None:
                 unmapped.update((c.get("system"), c.get("code")) for c in r["code"].get("coding", []))
                 continue
+            why = _why_left_out(r, kind, hit, clinical_status, observation_status)
+            if why is not None:
+                left_out[why] = left_out.get(why, 0) + 1
+                continue
             value = 1 if kind == "condition" else \
                 r["valueQuantity"]["value"] * float(hit["factor"]) + float(hit["offset"])
             table.loc[_patient_id(r), hit["concept"]] = value
-    if unmapped:
-        warnings.warn(f"{len(unmapped)} codes are not in the concept map and were left out: "
-                      f"{sorted(unmapped)[:5]}; add rows for them to the concept map",
-                      UnmappedCodeWarning, stacklevel=2)
+    _warn_left_out(unmapped, left_out)
     return table
