@@ -170,6 +170,11 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                  "derived table; source terms not verified offline (see card)",
                  "110 patients x 29 columns, 16 kB", "offline", False,
                  "toolkit.datasets.real_imaging:load_lgg_radiogenomics"),
+    DatasetEntry("lgg_survival", "clinical + genomic clusters + MRI shape + survival (OS, PFI)",
+                 "lgg_radiogenomics joined to TCGA-CDR table S1 (Liu et al. 2018) via a public "
+                 "GitHub copy", "TCGA open-access clinical data (see card)",
+                 "110 patients, 32 deaths, 47 progressions; 7 kB", "offline", False,
+                 "toolkit.datasets.real_outcomes:load_lgg_survival"),
     DatasetEntry("three_hospitals", "genotypes + MR slices + radiomics features + FHIR records",
                  "toolkit simulator (site effects, builds, codings)", "BSD-3-Clause (toolkit)",
                  "260 patients at 3 sites (default)", "offline", True,
