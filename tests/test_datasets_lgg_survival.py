@@ -78,3 +78,26 @@ def test_recipe_rebuilds_the_shipped_file(tmp_path):
     recipe.derive(os.environ["TOOLKIT_TCGA_CDR_XLSX"]).to_csv(tmp_path / "out.csv",
                                                               lineterminator="\n")
     assert (tmp_path / "out.csv").read_bytes() == (_DATA / "lgg_outcomes.csv").read_bytes()
+
+
+def test_lesson14_real_section_quotes_these_numbers():
+    """Lesson 14 section 6 quotes these c-indices and paired differences (n_boot=500, seed 0)."""
+    from toolkit.fusion import compare_models
+
+    lgg = load_lgg_survival()
+    os_table = compare_models(lgg.frame, lgg.modalities, outcome=lgg.outcomes["OS"],
+                              strategies=("early", "late"), n_boot=500, random_state=0)
+    row = {(m, s): r for m, s, r in zip(os_table["modalities"], os_table["strategy"],
+                                         os_table.itertuples())}
+    clinical = row[("clinical", "single")]
+    assert (round(clinical.c_index, 2), round(clinical.c_index_lower, 2),
+            round(clinical.c_index_upper, 2)) == (0.78, 0.67, 0.86)
+    fused = os_table[os_table["n_modalities"] > 1]
+    assert (fused["delta_lower"] < 0).all() and (fused["delta_upper"] > 0).all()  # all CIs hold 0
+    assert os_table.iloc[0]["modalities"] == "clinical+genomic"
+    imaging = row[("imaging", "single")]
+    assert round(imaging.c_index, 2) == 0.64 and imaging.delta_upper < 0
+    pfi = compare_models(lgg.frame, lgg.modalities, outcome=lgg.outcomes["PFI"],
+                         strategies=("early",), n_boot=500, random_state=0).set_index("modalities")
+    assert round(pfi.loc["genomic", "c_index"], 2) == 0.68 and round(pfi.loc["clinical", "c_index"], 2) == 0.63
+    assert round(pfi.loc["clinical+genomic+imaging", "c_index"], 2) == 0.71
