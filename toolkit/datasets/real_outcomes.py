@@ -1,4 +1,7 @@
-"""A real multimodal cohort with time-to-event outcomes: 110 TCGA lower-grade gliomas.
+"""Real cohorts with time-to-event outcomes, arranged in modality blocks for fusion models.
+
+`load_lgg_survival`: 110 TCGA lower-grade gliomas (clinical, genomic clusters, MRI shape).
+`load_gse7390_blocks`: the 198 breast cancers of GSE7390 (clinical, 76-gene expression).
 
 Joins the shipped shape-feature table (`load_lgg_radiogenomics`, from real FLAIR masks) with
 the patients' overall survival and progression-free interval from the TCGA Pan-Cancer Clinical
@@ -16,7 +19,7 @@ import pandas as pd
 from .real_imaging import LGG_FEATURES, _bunch, _missing, load_lgg_radiogenomics
 from .registry import card
 
-__all__ = ["load_lgg_survival", "LGG_CLUSTERS", "LGG_OUTCOMES"]
+__all__ = ["load_lgg_survival", "load_gse7390_blocks", "LGG_CLUSTERS", "LGG_OUTCOMES"]
 
 _DATA = Path(__file__).resolve().parent / "data"
 LGG_CLUSTERS = ("RNASeqCluster", "MethylationCluster", "miRNACluster", "CNCluster",
@@ -82,3 +85,58 @@ def load_lgg_survival():
     return _bunch(frame=frame, modalities=modalities,
                   outcomes={"OS": ("OS_time", "OS"), "PFI": ("PFI_time", "PFI")},
                   description=card("lgg_survival"))
+
+
+def load_gse7390_blocks(horizon_years: float = 5.0):
+    """GSE7390 (198 node-negative breast cancers) as a clinical and an expression block.
+
+    Clinical: ``age_years``, ``er_positive``, ``grade_intermediate``, ``grade_poor`` (both NaN
+    for the 2 patients of unknown grade; well differentiated is the reference) and
+    ``tumour_size_cm``. Expression: the 76 genes of the Wang et al. (2005) signature (log2).
+    Outcome: ``metastasis`` / ``time_to_metastasis_days`` (time to distant metastasis), and
+    ``metastasis_within_horizon``: 1 = distant metastasis within ``horizon_years``, 0 = followed
+    longer without one, NaN = censored earlier (status unknown).
+
+    Parameters
+    ----------
+    horizon_years : float, default 5.0
+
+    Returns
+    -------
+    Bunch
+        ``frame`` (198 rows), ``modalities`` ({"clinical": [...], "expression": [...]}),
+        ``outcome`` (``("time_to_metastasis_days", "metastasis")``) and ``description``.
+
+    Examples
+    --------
+    >>> b = load_gse7390_blocks()
+    >>> {k: len(v) for k, v in b.modalities.items()}, int(b.frame["metastasis"].sum())
+    ({'clinical': 5, 'expression': 76}, 51)
+    >>> int(b.frame["metastasis_within_horizon"].notna().sum()), int(b.frame["metastasis_within_horizon"].sum())
+    (189, 35)
+
+    Taught in lesson 13.
+    """
+    from .loaders import load_gse7390
+
+    data = load_gse7390()
+    X, target = data.data, data.target
+    grade = X["grade"].astype(str)
+    unknown = ~grade.isin(["well differentiated", "intermediate", "poorly differentiated"])
+    clinical = pd.DataFrame({
+        "age_years": X["age_years"].astype(float),
+        "er_positive": (X["er"] == "positive").astype(float),
+        "grade_intermediate": (grade == "intermediate").astype(float).mask(unknown),
+        "grade_poor": (grade == "poorly differentiated").astype(float).mask(unknown),
+        "tumour_size_cm": X["tumour_size_cm"].astype(float)}, index=X.index)
+    genes = [c for c in X.columns if c.startswith("X")]
+    days, event = target["time_to_metastasis_days"], target["metastasis"].astype(bool)
+    limit = horizon_years * 365.25
+    within = pd.Series(np.nan, index=X.index)
+    within[event & (days <= limit)] = 1.0
+    within[days > limit] = 0.0
+    frame = pd.concat([clinical, X[genes].astype(float), target.astype(float),
+                       within.rename("metastasis_within_horizon")], axis=1)
+    return _bunch(frame=frame, modalities={"clinical": list(clinical), "expression": genes},
+                  outcome=("time_to_metastasis_days", "metastasis"),
+                  description=card("gse7390"))
