@@ -101,3 +101,16 @@ def test_lesson14_real_section_quotes_these_numbers():
                          strategies=("early",), n_boot=500, random_state=0).set_index("modalities")
     assert round(pfi.loc["genomic", "c_index"], 2) == 0.68 and round(pfi.loc["clinical", "c_index"], 2) == 0.63
     assert round(pfi.loc["clinical+genomic+imaging", "c_index"], 2) == 0.71
+
+
+def test_lesson10_real_mask_sizes_quote_these_numbers():
+    """Lesson 10 section 5: sizes from the real masks, by grade, and their c-index for OS."""
+    from toolkit.evaluation import c_index_ci
+
+    size = load_lgg_radiogenomics().frame["voxels"]
+    f = load_lgg_survival().frame
+    assert (size.min(), size.max(), size.median()) == (1870, 83395, 18861)
+    by_grade = size.groupby(f["grade3"]).median()
+    assert (by_grade[0.0], by_grade[1.0]) == (21134, 17793.5)
+    r = c_index_ci(f["OS"], f["OS_time"], size, n_boot=1000)
+    assert (round(r.value, 2), round(r.lower, 2), round(r.upper, 2)) == (0.44, 0.31, 0.56)
