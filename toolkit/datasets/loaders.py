@@ -409,13 +409,14 @@ def load_medmnist(name: str = "pneumoniamnist", split: str = "train",
     breastmnist     546 / 78 / 156            0 malignant, 1 benign/normal  offline (shipped)
     pneumoniamnist  4,708 / 524 / 624         0 normal, 1 pneumonia         download
     dermamnist      7,007 / 1,003 / 2,005     7 skin lesion types           download (CC BY-NC)
+    pathmnist       89,996 / 10,004 / 7,180   9 colorectal tissue types     download
     ==============  ========================  ============================  ====================
 
     Cite Yang et al. 2023 (Sci Data 10:41) and the source collection named in ``card(name)``.
 
     Parameters
     ----------
-    name : {"pneumoniamnist", "breastmnist", "dermamnist"}
+    name : {"pneumoniamnist", "breastmnist", "dermamnist", "pathmnist"}
     split : {"train", "val", "test"}
     data_dir : str or path, optional
         Read the downloaded original from this cache folder. For a dataset that ships a copy
