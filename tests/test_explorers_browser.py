@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
 from helpers import ROOT, free_port, unavailable
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +35,6 @@ if not Path(CHROMIUM).exists():
     unavailable(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
 if shutil.which("voila", path=os.path.dirname(sys.executable)) is None:
     unavailable("voila is not installed beside this Python (pip install -e '.[dev]')", allow_module_level=True)
-from playwright import sync_api  # noqa: E402  (the dev extra; plain import, not importorskip)
 
 
 def _server_command(kind: str, port: int, settings: Path) -> list[str]:
