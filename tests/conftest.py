@@ -8,6 +8,19 @@ import threading
 
 import pytest
 
+from helpers import need_tool, unavailable
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "requires_tool(*names): skip without these executables on the "
+                            "PATH, fail instead when TOOLKIT_REQUIRE_TOOLS=1 (helpers.need_tool)")
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("requires_tool"):
+        for name in mark.args:
+            need_tool(name)
+
 _real_connect = socket.socket.connect
 
 
@@ -42,12 +55,18 @@ def tiny_cohort():
 
 @pytest.fixture(scope="session")
 def shared_dir():
-    """``../shared`` beside the checkout, or skip when it is not there."""
+    """``../shared`` beside the checkout, or skip without it (fail with TOOLKIT_REQUIRE_SHARED=1).
+
+    A clone has no ../shared (the IBSI CT phantom is CC BY-NC and stays outside the project), so
+    TOOLKIT_REQUIRE_TOOLS=1 alone does not make it required; set TOOLKIT_REQUIRE_SHARED=1 where it is.
+    """
+    import os
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[1].parent / "shared"
     if not path.is_dir():
-        pytest.skip("../shared is not present beside the checkout")
+        unavailable(f"../shared is not present beside the checkout ({path})",
+                    required=os.environ.get("TOOLKIT_REQUIRE_SHARED", "") not in ("", "0"))
     return path
 
 

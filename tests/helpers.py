@@ -5,14 +5,54 @@ folder on ``sys.path`` (rootdir-based "prepend" import mode), as for ``notebook_
 """
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository root (the folder holding ``toolkit/``, ``notebooks/``, ``tests/``)."""
+
+
+def require_tools() -> bool:
+    """True when ``TOOLKIT_REQUIRE_TOOLS=1`` (set by ``.ci/run``): a missing reference tool fails."""
+    return os.environ.get("TOOLKIT_REQUIRE_TOOLS", "") not in ("", "0")
+
+
+def unavailable(reason: str, *, required: bool | None = None, allow_module_level: bool = False) -> None:
+    """Skip the test because a reference tool, service or ../shared is missing, or fail instead.
+
+    The one place where such a skip happens. ``required=None`` (tools and services): the test
+    fails with ``reason`` when ``TOOLKIT_REQUIRE_TOOLS=1`` (CI), so a reference check cannot
+    vanish silently. A caller with its own switch passes ``required`` (``BOOK_SITE_REQUIRED=1``;
+    ``TOOLKIT_REQUIRE_SHARED=1`` for ../shared, which a clone does not have and CI cannot install).
+    """
+    if require_tools() if required is None else required:
+        pytest.fail(f"{reason} [a failure, not a skip: TOOLKIT_REQUIRE_TOOLS=1 or the test's own switch]",
+                    pytrace=False)
+    pytest.skip(reason, allow_module_level=allow_module_level)
+
+
+_FIXES = {"plink2": "apt-get install plink2", "bcftools": "apt-get install bcftools",
+          "tabix": "apt-get install tabix", "bgzip": "apt-get install tabix",
+          "dciodvfy": "apt-get install dicom3tools"}
+"""How to install each reference tool (.ci/run installs them all)."""
+
+
+def need_tool(name: str, fix: str = "") -> str:
+    """The path of executable ``name`` on the PATH, or :func:`unavailable` (skip, or fail in CI).
+
+    ``@pytest.mark.requires_tool("plink2")`` (see conftest.py) calls this before the test.
+    """
+    path = shutil.which(name)
+    fix = fix or _FIXES.get(name, "")
+    if path is None:
+        unavailable(f"{name} is not installed{' (' + fix + ')' if fix else ''}")
+    return path
 
 
 def free_port() -> int:

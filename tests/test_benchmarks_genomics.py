@@ -3,7 +3,6 @@ hold what RESULTS.md quotes. Its speed target is checked by `make bench`, never 
 from __future__ import annotations
 
 import math
-import shutil
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from toolkit.genomics import read_vcf
 
 BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
 ROW_KEYS = {"benchmark", "toolkit", "reference", "reference_s", "ratio", "peak_mb", "target", "ok"}
-pytestmark = pytest.mark.skipif(shutil.which("plink2") is None, reason="plink2 is not installed")
+pytestmark = pytest.mark.requires_tool("plink2")
 
 
 @pytest.fixture()

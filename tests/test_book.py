@@ -5,12 +5,14 @@ The full site (`make book`) is audited in Chromium by tests/test_book_site.py.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book"))
@@ -108,7 +110,8 @@ def test_course_colours_replace_plotly_defaults_with_okabe_ito():
 # ------------------------------------------------------------------ a small site
 @pytest.fixture(scope="module")
 def mini_site(tmp_path_factory):
-    pytest.importorskip("myst_nb", reason="the book extra is not installed (make book-deps)")
+    if importlib.util.find_spec("myst_nb") is None:
+        unavailable("the book extra (myst_nb) is not installed: run `make book-deps`")
     import build
 
     folder = tmp_path_factory.mktemp("book")
@@ -165,9 +168,8 @@ def test_mini_site_explorer_is_kernel_free_and_links_the_live_version(mini_site)
 def test_mini_site_in_chromium_no_console_errors_no_serious_axe_violations(mini_site):
     import audit
 
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not Path(audit.CHROMIUM).exists() or not audit.AXE.exists():
-        pytest.skip("Chromium or axe-core missing (make book-deps installs axe-core)")
+        unavailable("Chromium or axe-core missing (make book-deps installs axe-core)")
     site, _ = mini_site
     server, base = audit.serve(site)
     try:
@@ -183,9 +185,10 @@ def test_mini_site_in_chromium_no_console_errors_no_serious_axe_violations(mini_
 def test_mini_site_explorer_redraws_in_chromium_when_a_control_moves(mini_site):
     import audit
 
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from playwright import sync_api
+
     if not Path(audit.CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {audit.CHROMIUM}")
+        unavailable(f"Chromium not found at {audit.CHROMIUM}")
     site, _ = mini_site
     server, base = audit.serve(site)
     try:

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, free_port
+from helpers import ROOT, free_port, unavailable
 
 sys.path.insert(0, str(ROOT / "book"))
 import audit  # noqa: E402
@@ -26,16 +26,23 @@ REQUIRED = os.environ.get("BOOK_SITE_REQUIRED") == "1"
 pytestmark = pytest.mark.browser
 
 
-def _need(condition: bool, reason: str) -> None:
+def _need(condition: bool, reason: str, *, tool: bool = True) -> None:
+    """Skip, or fail with BOOK_SITE_REQUIRED=1; a missing tool also fails with TOOLKIT_REQUIRE_TOOLS=1.
+
+    The site itself (``tool=False``) is only built by `make book`, after `make test`.
+    """
     if not condition:
-        if REQUIRED:
+        if tool:
+            unavailable(reason, required=REQUIRED)
+        elif REQUIRED:
             pytest.fail(reason)
-        pytest.skip(reason)
+        else:
+            pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def site_report():
-    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first")
+    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first", tool=False)
     _need(Path(audit.CHROMIUM).exists(), f"Chromium not found at {audit.CHROMIUM}")
     _need(audit.AXE.exists(), "axe-core missing: run `make book-deps`")
     try:
@@ -48,7 +55,7 @@ def site_report():
 
 
 def test_site_has_every_lesson_explorer_and_doc_page():
-    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first")
+    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first", tool=False)
     built = {p.relative_to(audit.SITE).with_suffix("").as_posix() for p in audit.pages()}
     expected = {p.relative_to(ROOT).with_suffix("").as_posix() for p in
                 [*ROOT.glob("notebooks/[0-9]*.ipynb"), *ROOT.glob("notebooks/explorers/*.ipynb"),
@@ -61,7 +68,7 @@ def test_site_has_every_lesson_explorer_and_doc_page():
 def test_every_page_has_one_h1_and_headings_in_order():
     import re
 
-    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first")
+    _need((audit.SITE / "build-summary.json").exists(), "no site: run `make book` first", tool=False)
     problems = []
     for page in audit.pages():
         text = page.read_text()

@@ -13,16 +13,16 @@ import json
 import pytest
 
 import class_test
-from helpers import write_tiny_exercise
+from helpers import unavailable, write_tiny_exercise
 
 CHP = class_test.ROOT / "build" / "hub-node" / "node_modules" / ".bin" / "configurable-http-proxy"
 NAME = "00_class_tiny"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("jupyterhub") is None or not CHP.exists(),
-                    reason="needs jupyterhub and configurable-http-proxy: run `make hub-deps`")
 def test_two_learners_log_in_run_lesson_and_exercise_and_are_graded(tmp_path):
+    if importlib.util.find_spec("jupyterhub") is None or not CHP.exists():
+        unavailable("needs jupyterhub and configurable-http-proxy: run `make hub-deps`")
     write_tiny_exercise(tmp_path / "exercises", NAME)
     rc = class_test.main(["--students", "2", "--workdir", str(tmp_path / "class"), "--chp", str(CHP),
                           "--exercise", NAME, "--exercises", str(tmp_path / "exercises")])

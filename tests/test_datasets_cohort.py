@@ -3,13 +3,13 @@ checked by reference tools (bcftools, plink2, dciodvfy, nibabel, pydicom)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import need_tool
 
 from toolkit.datasets import load_radiogenomic_cohort, make_radiogenomic_cohort
 from toolkit.datasets._cohort_dicom import RESCALE_SLOPE
@@ -30,8 +30,7 @@ def medium():
 
 
 def _need(tool):
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed (Debian package needed for this check)")
+    need_tool(tool)
 
 
 # --- contract ---------------------------------------------------------------------------------
@@ -378,7 +377,7 @@ def test_nifti_and_dicom_geometry_agree(written):
 
 def test_simpleitk_reads_dicom_series_like_the_nifti(written):
     """Reference reader: SimpleITK (GDCM) reorders the slices and applies RescaleSlope itself."""
-    sitk = pytest.importorskip("SimpleITK")
+    import SimpleITK as sitk
     cohort, out = written
     reader = sitk.ImageSeriesReader()
     reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(out / "dicom" / "RG0004")))

@@ -6,7 +6,6 @@ leaves none of the fake identifiers; the lesson-12 association and its weak pred
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 
 import numpy as np
@@ -59,14 +58,14 @@ def test_series_reads_with_the_spacing_from_positions(mr):
     assert vol.metadata["files"][0].endswith("1-26.dcm")        # lowest slice first
 
 
-@pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dicom3tools not installed")
+@pytest.mark.requires_tool("dciodvfy")
 def test_dciodvfy_reports_only_the_known_laterality_error(mr):
     out = subprocess.run(["dciodvfy", str(mr.files[0])], capture_output=True, text=True)
     errors = [line for line in (out.stdout + out.stderr).splitlines() if line.startswith("Error")]
     assert len(errors) == 1 and "Laterality" in errors[0]
 
 
-@pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dicom3tools not installed")
+@pytest.mark.requires_tool("dciodvfy")
 def test_deidentified_file_adds_no_dciodvfy_error(mr, tmp_path):
     imaging.deidentify(mr.files[0], tmp_path / "one.dcm", salt="test-salt")
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("plotly")
-pytest.importorskip("ipywidgets")
 
 from toolkit.evaluation import test_characteristics, threshold_table  # noqa: E402
 from toolkit import explorers  # noqa: E402

@@ -6,7 +6,7 @@ a user would (Run → Run All Cells). Each test opens one
 explorer, waits for the app, moves one control like a user would (keyboard on a slider,
 choosing from a drop-down, ticking a box) and checks from the DOM that the summary text and
 the plotly SVG changed. Screenshots go to build/screenshots/. Skips when Chromium or
-Playwright is missing.
+Voila is missing (fails instead with TOOLKIT_REQUIRE_TOOLS=1).
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
-from helpers import ROOT, free_port
+from helpers import ROOT, free_port, unavailable
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 TOKEN = "explorer-test-token"
@@ -30,11 +31,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 LOAD_TIMEOUT_MS = 180_000
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
+    unavailable(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
 if shutil.which("voila", path=os.path.dirname(sys.executable)) is None:
-    pytest.skip("voila is not installed", allow_module_level=True)
+    unavailable("voila is not installed beside this Python (pip install -e '.[dev]')", allow_module_level=True)
 
 
 def _server_command(kind: str, port: int, settings: Path) -> list[str]:

@@ -395,7 +395,7 @@ def test_r2_by_group():
         r2_by_group(x[:6], y[:6], groups=["A"] * 4 + ["C"] * 2)
 
 
-@pytest.mark.skipif(__import__("shutil").which("bgzip") is None, reason="bgzip is not installed")
+@pytest.mark.requires_tool("bgzip")
 def test_read_vcf_of_htslib_bgzip_file_matches_plain(tmp_path):
     import subprocess
 
@@ -446,7 +446,7 @@ def test_read_vcf_bad_bcf_names_the_file(tmp_path):
 
 
 def test_read_vcf_agrees_with_scikit_allel(tmp_path):
-    allel = pytest.importorskip("allel")
+    import allel
     rng = np.random.default_rng(5)
     calls = np.where(rng.random((200, 30, 2)) < 0.03, -1, (rng.random((200, 30, 2)) < 0.4).astype(int))
     g = _geno(calls)

@@ -1,6 +1,6 @@
 """toolkit.genomics agrees with plink2 (the reference tool) on a simulated cohort with missing calls.
 
-Skipped when plink2 is not installed. The cohort: make_population (3 x 60 people, 1 Mb),
+Skipped when plink2 is not installed (a failure with TOOLKIT_REQUIRE_TOOLS=1, as in CI). The cohort: make_population (3 x 60 people, 1 Mb),
 2% of calls set missing at random, written with write_vcf and read back by both tools.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from toolkit.datasets import make_population
 from toolkit.genomics import (allele_frequencies, filter_variants, gwas, hwe_exact, make_trait, pca,
                               polygenic_score, read_vcf, write_vcf)
 
-pytestmark = pytest.mark.skipif(shutil.which("plink2") is None, reason="plink2 is not installed")
+pytestmark = pytest.mark.requires_tool("plink2")  # skip without it; fail with TOOLKIT_REQUIRE_TOOLS=1
 
 
 def _plink2(tmp, *args):

@@ -8,7 +8,6 @@ ZarrWriter). Every statistic computed chunk by chunk must equal the in-memory on
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import warnings
 
@@ -234,7 +233,7 @@ def test_pca_arguments_are_checked(cohort):
 
 @pytest.mark.filterwarnings("ignore:Couldn't detect a suitable IP address")
 def test_same_results_on_a_distributed_local_cluster(cohort):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     g, _, stores, _ = cohort
     cg = open_zarr(stores["vcf_to_zarr"])
     local = (allele_frequencies(cg), call_rate(cg, axis="samples"), pca(cg, n_components=3))
@@ -350,7 +349,7 @@ def test_open_zarr_errors(tmp_path):
         open_zarr(tmp_path / "empty.zarr")
 
 
-@pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools is not installed")
+@pytest.mark.requires_tool("bcftools")
 def test_bcftools_reads_the_input_vcf(cohort):
     g, _, _, tmp = cohort
     body = subprocess.run(["bcftools", "view", "-H", str(tmp / "cohort.vcf.gz")], check=True,
@@ -360,7 +359,7 @@ def test_bcftools_reads_the_input_vcf(cohort):
     assert len(body) == g.n_variants and samples == list(g.samples)
 
 
-@pytest.mark.skipif(shutil.which("plink2") is None, reason="plink2 is not installed")
+@pytest.mark.requires_tool("plink2")
 def test_chunked_frequencies_equal_plink2_freq(cohort):
     g, _, stores, tmp = cohort
     out = tmp / "plink"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import need_tool
 
-pydicom = pytest.importorskip("pydicom")
+import pydicom  # noqa: E402
 
 from pydicom.data import get_testdata_file, get_testdata_files  # noqa: E402
 from pydicom.errors import InvalidDicomError  # noqa: E402
@@ -260,8 +261,7 @@ def test_deidentified_files_stay_valid_for_dciodvfy(tmp_path, name):
     """The DICOM validator finds no error in the output that was not already in the input."""
     import subprocess
 
-    if shutil.which("dciodvfy") is None:
-        pytest.skip("dciodvfy (dicom3tools) is not installed")
+    need_tool("dciodvfy")
 
     def errors(path):
         out = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True)

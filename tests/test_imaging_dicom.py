@@ -6,8 +6,8 @@ import shutil
 import numpy as np
 import pytest
 
-pydicom = pytest.importorskip("pydicom")
-sitk = pytest.importorskip("SimpleITK")
+import pydicom  # noqa: E402
+import SimpleITK as sitk
 
 from pydicom.data import get_testdata_file  # noqa: E402
 

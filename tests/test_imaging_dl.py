@@ -12,13 +12,13 @@ from toolkit.imaging.longitudinal import grow_lesion
 from toolkit.imaging.metrics import (dice, hausdorff_distance_mm, volume_agreement, volume_ml,
                                      volume_mm3)
 
-torch = pytest.importorskip("torch")
+import torch
 from toolkit.imaging.dl import (Augment, CohortPatches, CohortSlices, SmallCNN, UNet,  # noqa: E402
                                 count_parameters, grad_cam, normalise_intensity, predict_masks,
                                 predict_proba, saliency_map, segment_volume, split_patients,
                                 train_classifier, train_segmenter)
 
-SITK = pytest.importorskip("SimpleITK")
+import SimpleITK as SITK  # noqa: E402
 
 
 def _sitk(mask, spacing):

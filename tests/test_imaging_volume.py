@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-nib = pytest.importorskip("nibabel")
+import nibabel as nib
 
 from toolkit.imaging import (WINDOW_PRESETS, Volume, read_image, read_nifti, resample,  # noqa: E402
                              window)
@@ -120,7 +120,7 @@ def test_viewer_shows_a_flipped_volume_in_the_same_orientation():
 
 
 def test_widget_viewer_redraws_when_sliders_move():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401
     v = Volume(np.arange(60.0).reshape(3, 4, 5), np.eye(4))
     box = show_slices(v, interactive=True)
     (axis_w, index_w), fig = box.children[0].children, box.children[2]

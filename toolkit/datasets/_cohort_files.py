@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .._utils.files import atomic_write
 from ..genomics.genotypes import Genotypes
 
 NIFTI_DESCRIP = b"SYNTHETIC - not a real patient (toolkit cohort)"
@@ -21,10 +21,7 @@ NIFTI_DESCRIP = b"SYNTHETIC - not a real patient (toolkit cohort)"
 
 def _replace_when_done(path: Path, write) -> Path:
     """Call ``write(tmp_path)`` then rename tmp -> path, so no half-written file remains."""
-    tmp = path.with_name("." + path.name)  # hidden, keeps the extension writers look at
-    write(tmp)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, write)  # hidden temporary name that keeps the extension writers look at
 
 
 def _nifti(array: np.ndarray, affine: np.ndarray):

@@ -9,7 +9,6 @@ progress bar, and a file gets its final name only after its checksum matches.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -35,11 +34,9 @@ def bundle_entries(entries=None) -> list[DatasetEntry]:
 
 
 def _file_hash(path: Path, algorithm: str) -> str:
-    digest = hashlib.new(algorithm)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    import pooch  # lazily: `import toolkit.datasets` stays light
+
+    return pooch.file_hash(str(path), alg=algorithm)
 
 
 def _matches(path: Path, known_hash: str | None) -> bool:

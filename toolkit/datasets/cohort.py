@@ -201,7 +201,7 @@ def make_radiogenomic_cohort(n_patients: int | None = None, random_state: int | 
     >>> c.tumour_expression.shape, c.ground_truth["tumour_expression"]["effect_sd"]
     ((6, 8), 1.0)
 
-    Taught in lessons 07-18.
+    Taught in lessons 08-14, 16-18 and 21.
     """
     mix = _check_args(size, ancestry_mix)
     signal = _check_signal(imaging_signal)
@@ -345,7 +345,7 @@ def load_radiogenomic_cohort(folder: str | os.PathLike) -> RadiogenomicCohort:
     >>> load_radiogenomic_cohort(d).n_patients  # doctest: +SKIP
     4
 
-    Taught in lesson 07.
+    No lesson calls it yet; the lessons build the cohort with ``make_radiogenomic_cohort``.
     """
     from ._cohort_files import read_cohort
 

@@ -131,7 +131,7 @@ def fetch_file(remote: RemoteFile, dataset: str, data_dir: str | os.PathLike | N
     --------
     >>> fetch_file(get_entry("clinvar").files[0], "clinvar")  # doctest: +SKIP
 
-    Taught in lesson 00.
+    Taught in lesson 00 (instructor notes).
     """
     folder = get_data_dir(data_dir) / dataset
     local = _local_copy(remote, dataset, folder)
@@ -174,7 +174,7 @@ def fetch(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, Pat
     >>> fetch("pneumoniamnist")  # doctest: +SKIP
     {'pneumoniamnist.npz': PosixPath('.../pneumoniamnist/pneumoniamnist.npz')}
 
-    Taught in lesson 00.
+    Taught in lesson 00 (instructor notes).
     """
     entry = get_entry(name)
     if entry.availability == "offline" and not entry.files:
@@ -192,7 +192,7 @@ def locate(name: str, data_dir: str | os.PathLike | None = None,
     --------
     >>> locate("clinvar")  # doctest: +SKIP
 
-    Taught in lesson 00.
+    Used by the loaders (e.g. ``load_breastmnist``, lesson 09); no lesson calls it directly.
     """
     if download:
         return fetch(name, data_dir)

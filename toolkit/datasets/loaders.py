@@ -53,7 +53,7 @@ def load(name: str, **kwargs):
     >>> load("wdbc").data.shape
     (569, 30)
 
-    Taught in lesson 00.
+    Used by exercise 09; the lessons call the ``load_*`` functions themselves.
     """
     entry = get_entry(name)
     module, function = entry.loader.split(":")
@@ -86,7 +86,8 @@ def load_gse7390(return_X_y: bool = False):
     >>> b.data.shape, int(b.target["metastasis"].sum())
     ((198, 80), 51)
 
-    Taught in lesson 05.
+    No lesson calls it yet: lesson 05 reads the same GSE7390 data with scikit-survival's
+    ``load_breast_cancer``.
     """
     from sksurv.datasets import load_breast_cancer
 
@@ -117,7 +118,8 @@ def load_wdbc(as_frame: bool = True, return_X_y: bool = False):
     >>> X.shape, int((y == 0).sum())
     ((569, 30), 212)
 
-    Taught in lesson 11.
+    No lesson calls it yet: lesson 11 reads the same WDBC data with scikit-learn's
+    ``load_breast_cancer``.
     """
     from sklearn.datasets import load_breast_cancer
 
@@ -148,7 +150,7 @@ def load_dicom_examples(read: bool = False):
     >>> ex.files["ct"].Modality, ex.files["ct"].Rows
     ('CT', 128)
 
-    Taught in lesson 07.
+    No lesson calls it yet: lesson 07 opens pydicom's test files with ``get_testdata_file``.
     """
     import pydicom
     from pydicom.data import get_testdata_file
@@ -184,7 +186,7 @@ def load_mni152(resolution_mm: int = 2):
     >>> mni.template.shape
     (99, 117, 95)
 
-    Taught in lesson 07.
+    Taught in lesson 15.
     """
     from nilearn import datasets as nd
 
@@ -206,7 +208,7 @@ def load_thousand_genomes_chr22(data_dir: str | os.PathLike | None = None,
     --------
     >>> kg = load_thousand_genomes_chr22(download=True)  # doctest: +SKIP
 
-    Taught in lesson 02.
+    No lesson calls it yet: lessons 01-03 use ``load_thousand_genomes_regions``.
     """
     paths = locate("thousand_genomes_chr22", data_dir, download)
     vcf = next(p for n, p in paths.items() if n.endswith(".vcf.gz"))
@@ -263,12 +265,11 @@ def load_thousand_genomes_regions(read: bool = True, verify: bool = False):
 
     Taught in lessons 01, 02 and 03.
     """
-    import hashlib
+    import pooch
 
     paths = {name: _shipped_file(name) for name in THOUSAND_GENOMES_SHA256}
     for name, path in paths.items():
-        if verify and (digest := hashlib.sha256(path.read_bytes()).hexdigest()) != \
-                THOUSAND_GENOMES_SHA256[name]:
+        if verify and (digest := pooch.file_hash(str(path), alg="sha256")) != THOUSAND_GENOMES_SHA256[name]:
             raise ValueError(f"{path} has SHA-256 {digest}; expected {THOUSAND_GENOMES_SHA256[name]} "
                              "(datasets/thousand_genomes_regions.md): the file is damaged or was "
                              "changed. Reinstall the toolkit (pip install -e .).")
@@ -293,7 +294,7 @@ def load_clinvar(data_dir: str | os.PathLike | None = None, download: bool = Fal
     --------
     >>> cv = load_clinvar(download=True)  # doctest: +SKIP
 
-    Taught in lesson 04.
+    No lesson calls it yet: lesson 04 uses the smaller ``load_clinvar_missense``.
     """
     paths = locate("clinvar", data_dir, download)
     return _bunch(vcf=next(iter(paths.values())), description=card("clinvar"))
@@ -472,7 +473,7 @@ def load_nsclc_radiogenomics(data_dir: str | os.PathLike | None = None):
     --------
     >>> load_nsclc_radiogenomics()  # doctest: +SKIP
 
-    Taught in lesson 12.
+    No lesson calls it yet (a manual download; see its data card).
     """
     folder = locate("nsclc_radiogenomics", data_dir)["nsclc_radiogenomics"]
     files = sorted(p for p in folder.rglob("*") if p.is_file())

@@ -248,8 +248,9 @@ def card(name: str) -> str:
     """The data card of ``name`` (Markdown): content, source, citation, licence, limits.
 
     Cards live in the repository's ``datasets/`` folder (found from a checkout or an editable
-    install); a wheel may ship copies in ``toolkit/datasets/cards/``. Without either, a short
-    summary from the registry is returned, saying where the full card is.
+    install); a wheel ships them in ``toolkit/datasets/cards/`` (``setup.py`` copies them at build
+    time). Without either, a short summary from the registry is returned, saying where the full
+    card is.
 
     Examples
     --------

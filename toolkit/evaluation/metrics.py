@@ -57,7 +57,7 @@ def roc_auc(y_true, y_score) -> float:
     >>> roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
 
-    Taught in lesson 03.
+    Taught in lesson 18.
     """
     y_true, y_score = _check_binary(y_true, y_score)
     return _auc(y_true, y_score)
@@ -109,7 +109,7 @@ def bootstrap_ci(metric: Callable, y_true, y_score, n_boot: int = 1000, ci: floa
     >>> r.lower < r.value < r.upper
     True
 
-    Taught in lesson 03.
+    Taught in lesson 09.
     """
     y_true, y_score = np.asarray(y_true), np.asarray(y_score)
     _check_lengths(y_true, y_score, groups)
@@ -152,7 +152,7 @@ def auc_ci(y_true, y_score, n_boot: int = 1000, ci: float = 0.95, random_state: 
     >>> print(auc_ci(y, s, n_boot=200))
     0.889 (95% CI 0.796 to 0.960)
 
-    Taught in lesson 03.
+    Taught in lessons 04, 09, 12, 15 and 18.
     """
     y_true, y_score = _check_binary(y_true, y_score)
     return bootstrap_ci(_auc, y_true, y_score, n_boot, ci, random_state, groups)

@@ -117,7 +117,7 @@ def recommend_clopidogrel(phenotype: str) -> str:
     >>> recommend_clopidogrel("poor")[:30]
     'Avoid clopidogrel if possible;'
 
-    Taught in lesson 06.
+    No lesson calls it yet: lesson 06 reads the same CPIC table, ``CLOPIDOGREL_RECOMMENDATIONS``.
     """
     key = str(phenotype).lower().replace(" metabolizer", "").replace(" metaboliser", "").strip()
     if key not in CLOPIDOGREL_RECOMMENDATIONS:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._utils.files import atomic_write
 from .genotypes import Genotypes
 
 __all__ = ["write_vcf"]
@@ -64,13 +65,13 @@ def write_vcf(g: Genotypes, path: str | os.PathLike, source: str = "toolkit") ->
         lines.write("\t".join([*fixed, *_gt_strings(g.calls[i])]) + "\n")
     data = lines.getvalue().encode()
 
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
-        if path.suffix == ".gz":
-            for start in range(0, len(data), _BLOCK):
-                fh.write(_bgzf_block(data[start:start + _BLOCK]))
-            fh.write(_BGZF_EOF)
-        else:
-            fh.write(data)
-    os.replace(tmp, path)
-    return path
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            if path.suffix == ".gz":
+                for start in range(0, len(data), _BLOCK):
+                    fh.write(_bgzf_block(data[start:start + _BLOCK]))
+                fh.write(_BGZF_EOF)
+            else:
+                fh.write(data)
+
+    return atomic_write(path, write)

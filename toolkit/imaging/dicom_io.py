@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._utils.files import atomic_write
 from .._utils.validation import check_one_of
 from .volume import Volume
 
@@ -30,13 +31,17 @@ __all__ = ["DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom
            "write_dicom_series"]
 
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0, 1.0])
-DICOMDIR_UID = "1.2.840.10008.1.3.10"
-NON_IMAGE_SOP = {"1.2.840.10008.5.1.4.1.1.481.3": "an RT Structure Set (contours)",
-                 "1.2.840.10008.5.1.4.1.1.481.5": "an RT Plan",
-                 "1.2.840.10008.5.1.4.1.1.88.11": "a Basic Text SR (structured report)",
-                 "1.2.840.10008.5.1.4.1.1.88.22": "an Enhanced SR (structured report)",
-                 "1.2.840.10008.5.1.4.1.1.88.33": "a Comprehensive SR (structured report)",
-                 "1.2.840.10008.5.1.4.1.1.9.1.1": "a 12-lead ECG waveform"}
+
+
+def _non_image_kinds() -> dict[str, str]:
+    """What the DICOM objects that are not image slices are, by SOP Class UID (pydicom.uid's names)."""
+    from pydicom import uid
+
+    return {uid.RTStructureSetStorage: "an RT Structure Set (contours)", uid.RTPlanStorage: "an RT Plan",
+            uid.BasicTextSRStorage: "a Basic Text SR (structured report)",
+            uid.EnhancedSRStorage: "an Enhanced SR (structured report)",
+            uid.ComprehensiveSRStorage: "a Comprehensive SR (structured report)",
+            uid.TwelveLeadECGWaveformStorage: "a 12-lead ECG waveform"}
 
 
 class DicomReadError(ValueError):
@@ -66,6 +71,8 @@ def _read_header(path: Path):
 
 def _headers(folder: Path) -> list:
     """Every DICOM header in ``folder`` (not recursive), skipping non-DICOM files with a warning."""
+    from pydicom.uid import MediaStorageDirectoryStorage  # a DICOMDIR: an index of files
+
     if not folder.is_dir():
         raise DicomReadError(f"folder {str(folder)!r} is missing; expected a folder of .dcm files")
     headers, skipped = [], []
@@ -76,7 +83,7 @@ def _headers(folder: Path) -> list:
             skipped.append(path.name)
             continue
         meta = getattr(ds, "file_meta", None) or {}
-        if meta.get("MediaStorageSOPClassUID", "") == DICOMDIR_UID:
+        if meta.get("MediaStorageSOPClassUID", "") == MediaStorageDirectoryStorage:
             skipped.append(path.name)  # an index of files, not an image
         else:
             headers.append(ds)
@@ -111,7 +118,7 @@ def list_dicom_series(folder: str | os.PathLike) -> "pandas.DataFrame":
       modality  n_files
     0       CT        5
 
-    Taught in lesson 07.
+    No lesson calls it yet; ``read_dicom_series`` (lesson 07) points to it when a folder mixes series.
     """
     import pandas as pd
 
@@ -144,7 +151,7 @@ def _select_series(headers: list, folder: Path, series_uid: str | None) -> list:
 def _check_is_image(ds) -> None:
     name = Path(str(ds.filename)).name
     if "ImageOrientationPatient" not in ds or "ImagePositionPatient" not in ds:
-        kind = NON_IMAGE_SOP.get(str(ds.get("SOPClassUID", "")), f"a {ds.get('Modality', '?')} object")
+        kind = _non_image_kinds().get(str(ds.get("SOPClassUID", "")), f"a {ds.get('Modality', '?')} object")
         raise DicomReadError(f"{name} is {kind}, not a slice of a 3-D image: expected "
                              "ImageOrientationPatient and ImagePositionPatient; found none. "
                              "Read it with pydicom.dcmread() instead.")
@@ -349,7 +356,7 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
     Taught in lesson 07.
     """
     from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, MRImageStorage, generate_uid
 
     check_one_of("modality", modality, ("CT", "MR"))
     folder = Path(folder)
@@ -357,7 +364,7 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
     rng = np.random.default_rng(random_state)
     lps = LPS_TO_RAS @ volume.affine
     dc, dr, _ = volume.spacing
-    sop_class = {"CT": "1.2.840.10008.5.1.4.1.1.2", "MR": "1.2.840.10008.5.1.4.1.1.4"}[modality]
+    sop_class = {"CT": CTImageStorage, "MR": MRImageStorage}[modality]
     key = [str(random_state), uid_key] if uid_key else [str(random_state)]
     study, series, frame = (generate_uid(entropy_srcs=[*key, s]) for s in "abc")
     numbers = rng.permutation(volume.shape[2]) if shuffle_names else np.arange(volume.shape[2])
@@ -396,8 +403,6 @@ def write_dicom_series(volume: Volume, folder: str | os.PathLike, modality: str 
         for keyword, value in (patient or {}).items():
             setattr(ds, keyword, value)
         path = folder / f"{file_stem}_{int(numbers[k]):03d}.dcm"
-        tmp = path.with_name(path.name + ".part")  # no half-written .dcm if interrupted
-        ds.save_as(tmp, enforce_file_format=True)
-        os.replace(tmp, path)
+        atomic_write(path, lambda tmp, ds=ds: ds.save_as(tmp, enforce_file_format=True))  # never half-written
         paths.append(path)
     return paths

@@ -5,7 +5,6 @@ Taught in lesson 23.
 from __future__ import annotations
 
 from dataclasses import dataclass
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +66,9 @@ class SingleCellData:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    import pooch
+
+    return pooch.file_hash(str(path), alg="sha256")
 
 
 def load_pbmc68k(path: str | Path | None = None, verify: bool = True) -> SingleCellData:

@@ -278,7 +278,7 @@ class CohortPatches(_ArrayDataset):
     >>> tuple(x.shape), int(y.sum())
     ((1, 8, 8, 8), 8)
 
-    Taught in lesson 10.
+    No lesson uses it yet: lessons 09 and 10 use ``CohortSlices``.
     """
 
     def __init__(self, cohort, target: str = "mutation", patch_size: int = 24, patients=None,
