@@ -79,7 +79,7 @@ def load_msd_hippocampus(data_dir: str | os.PathLike | None = None, download: bo
     --------
     >>> msd = load_msd_hippocampus(download=True, n_cases=5)  # doctest: +SKIP
 
-    Taught in lesson 10.
+    Named in lesson 10 (section 5) as the on-demand real set; the lesson itself runs offline without it.
     """
     from .downloads import locate
 
