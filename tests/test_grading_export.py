@@ -82,7 +82,7 @@ def test_bad_roster_and_unknown_format_name_the_fix(tmp_path):
 def test_cli_format_option_writes_the_import_file(tmp_path, monkeypatch, capsys):
     calls = []
 
-    def fake_grade(submissions, autograder, out, timeout, memory_mb):
+    def fake_grade(submissions, autograder, out, timeout, memory_mb, jobs=1):
         calls.append(autograder)
         BOOK.to_csv(tmp_path / "gradebook.csv", index=False)
         return BOOK
