@@ -289,3 +289,22 @@ def test_a_crash_is_retried_once_and_explained(exercise, tmp_path):
     page = (root / f"out-{tmp_path.name}" / "feedback" / "segfault.html").read_text()
     assert "Last lines of its log" in page and "[grader] isolation" in page
 
+
+
+def test_a_failed_test_process_is_retried_then_reported_never_a_silent_zero(exercise, tmp_path, monkeypatch):
+    from toolkit.grading import grade
+
+    root, paths = exercise
+    calls = []
+
+    def broken(tests, answers_json, timeout_s):
+        calls.append(1)
+        return None, "the test process ended with code 1: MemoryError"
+
+    monkeypatch.setattr(grade, "_run_tests_once", broken)
+    _submission(paths, tmp_path, "solution", solved=True)
+    _, book = _grade(root, paths, tmp_path)
+    assert len(calls) == 2, "the test process is tried twice"
+    assert set(book["status"]) == {"test error"} and book["score"].sum() == 0
+    assert book["detail"].iloc[0].startswith("test error: the test process ended with code 1: MemoryError; "
+                                             "grade this notebook again")

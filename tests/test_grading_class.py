@@ -8,6 +8,7 @@ submission), so the run costs what the grader itself costs, not what an exercise
 from __future__ import annotations
 
 import os
+import resource
 import textwrap
 import threading
 import time
@@ -62,6 +63,7 @@ HOSTILE = {
         import os; os._exit(0)""", 0.0),
     "h_forker": (f"""
         import os
+import resource
         if os.fork() == 0:
             os.setsid()
             if os.fork() == 0:
@@ -158,9 +160,9 @@ def test_a_class_of_40_in_one_run(tmp_path):
     assert n_files == 40, n_files
     sampler = _PeakMemory()
     sampler.start()
-    start = time.perf_counter()
+    start, cpu_before = time.perf_counter(), _cpu_s()
     book = grade_submissions(subs, paths["autograder"], tmp_path / "out", timeout_s=60, memory_mb=1024, jobs=2)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, _cpu_s() - cpu_before
     sampler.stop.set()
     sampler.join()
     scores = book.groupby("student")["score"].sum().to_dict()
@@ -173,7 +175,14 @@ def test_a_class_of_40_in_one_run(tmp_path):
     assert survivors == [], f"processes left behind: {survivors}"
     print(f"\nclass of {n_files} notebooks ({len(expected)} students, "
           f"{sum(s in ('ok', 'crashed', 'invalid notebook') for _, s in expected.values())} run): "
-          f"wall {wall:.1f} s, peak memory {sampler.peak_mb:.0f} MB (grader + sandboxes, jobs=2)")
+          f"wall {wall:.1f} s, CPU {cpu:.1f} s, peak memory {sampler.peak_mb:.0f} MB (grader + sandboxes, "
+          f"jobs=2), load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def _cpu_s() -> float:
+    """CPU seconds used by this process and its finished children (the sandboxes, the tests)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _count_handed_in(subs: Path) -> int:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .collect import Submission, find_submissions
 from .messages import names_used
-from .report import describe_run, feedback_html
+from .report import describe_run, feedback_html, log_tail
 from .sandbox import SandboxResult, module_command, run_in_sandbox
 
 __all__ = ["load_tests", "grade_notebook", "grade_submissions", "question_score",
@@ -69,7 +69,8 @@ def question_score(spec: dict, passed: list[bool]) -> float:
     return points * sum(passed) / len(passed)
 
 
-def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> dict:
+def _run_tests_once(tests: dict, answers_json: str | None, timeout_s: float) -> tuple[dict | None, str]:
+    """The test process's results, or (None, what went wrong)."""
     with tempfile.TemporaryDirectory(prefix="toolkit-tests-") as tmp:
         answers = Path(tmp, "answers.json")
         answers.write_text(answers_json or "{}")
@@ -78,9 +79,25 @@ def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> dict:
             out = subprocess.run(module_command("toolkit.grading._test_runner"),
                                  input=request, capture_output=True, text=True, cwd=tmp,
                                  timeout=timeout_s, env={**os.environ, "OMP_NUM_THREADS": "1"})
-            return json.loads(out.stdout.strip().splitlines()[-1])
-        except (subprocess.TimeoutExpired, ValueError, IndexError):
-            return {q: {"points": s.get("points", 1) or 1, "cases": []} for q, s in tests.items()}
+        except subprocess.TimeoutExpired:
+            return None, f"the tests did not finish within {timeout_s:g} s"
+        try:
+            return json.loads(out.stdout.strip().splitlines()[-1]), ""
+        except (ValueError, IndexError):
+            return None, f"the test process ended with code {out.returncode}: {log_tail(out.stderr, 3)}"
+
+
+def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> tuple[dict, str]:
+    """Run the tests on the answers in a clean process (retried once if that process fails).
+
+    Returns the results and "" or, when both tries failed, empty results and the reason.
+    """
+    results, error = _run_tests_once(tests, answers_json, timeout_s)
+    if results is None:
+        results, error = _run_tests_once(tests, answers_json, timeout_s)
+    if results is None:
+        return {q: {"points": s.get("points", 1) or 1, "cases": []} for q, s in tests.items()}, error
+    return results, ""
 
 
 def _run_retrying(notebook: Path, names: list[str], timeout_s: float,
@@ -103,18 +120,22 @@ def grade_notebook(notebook: str | os.PathLike, tests: dict, timeout_s: float = 
     what happened to both (signal, peak memory, time), so the same notebook gets the same score.
     """
     sandbox, detail = _run_retrying(Path(notebook), exported_names(tests), timeout_s, memory_mb)
-    results = _run_tests(tests, sandbox.answers_json, timeout_s)
+    results, error = _run_tests(tests, sandbox.answers_json, timeout_s)
+    status = sandbox.status
+    if error and status == "ok":   # the grader's fault, not the learner's: say so, never a silent 0
+        status = "test error"
+        detail = f"test error: {error}; grade this notebook again ({detail})"
     rows = []
     for question, spec in tests.items():
         cases = results.get(question, {}).get("cases", [])
         points = float(spec.get("points", 1) or 1)
         n_cases = sum(len(s["cases"]) for s in spec["suites"])
         passed = [c["passed"] for c in cases] + [False] * (n_cases - len(cases))
-        score = question_score(spec, passed) if sandbox.status == "ok" else 0.0
+        score = question_score(spec, passed) if status == "ok" else 0.0
         rows.append({"question": question, "score": round(score, 4), "max": points,
-                     "status": sandbox.status, "detail": detail, "cases": cases})
+                     "status": status, "detail": detail, "cases": cases})
     table = pd.DataFrame(rows)
-    page = feedback_html(student or Path(notebook).stem, table, sandbox.status, detail, sandbox.log)
+    page = feedback_html(student or Path(notebook).stem, table, status, detail, sandbox.log)
     return table.drop(columns="cases"), page
 
 
