@@ -63,7 +63,6 @@ HOSTILE = {
         import os; os._exit(0)""", 0.0),
     "h_forker": (f"""
         import os
-import resource
         if os.fork() == 0:
             os.setsid()
             if os.fork() == 0:
