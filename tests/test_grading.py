@@ -308,3 +308,36 @@ def test_a_failed_test_process_is_retried_then_reported_never_a_silent_zero(exer
     assert set(book["status"]) == {"test error"} and book["score"].sum() == 0
     assert book["detail"].iloc[0].startswith("test error: the test process ended with code 1: MemoryError; "
                                              "grade this notebook again")
+
+
+def test_killing_the_grader_stops_the_submission_too(exercise, tmp_path):
+    """If the grader dies mid-run (killed, or its terminal closed), the notebook it ran dies with it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    root, paths = exercise
+    marker = f"{abs(hash(str(tmp_path))) % 10**6 + 2000}.75"
+    _submission(paths, tmp_path, "sleeper", f'import subprocess\nsubprocess.run(["sleep", "{marker}"])')
+    code = ("import sys; from toolkit.grading import grade_submissions; "
+            "grade_submissions(sys.argv[1], sys.argv[2], sys.argv[3], timeout_s=120)")
+    grader = subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(paths["autograder"]),
+                               str(root / "out-killed")], env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+    def sleepers():
+        return [p.pid for p in psutil.process_iter() if marker in " ".join(_cmdline(p))]
+
+    deadline = time.monotonic() + 60
+    while not sleepers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sleepers(), "the submission never started"
+    grader.send_signal(signal.SIGKILL)
+    grader.wait()
+    deadline = time.monotonic() + 10
+    while sleepers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sleepers() == [], "the submission outlived the grader"

@@ -14,8 +14,9 @@ subreaper* (Linux ``prctl(PR_SET_CHILD_SUBREAPER)``, see ``man 2 prctl``), so ev
 submission is re-parented to it instead of to init. When the command ends, it freezes and kills
 everything left below it, reaps it, prints ``[grader] stopped N leftover process(es)`` and exits
 with the command's status (``128 + N`` for a command ended by signal N, as a shell does).
-Student code runs only in the command, never here; with Landlock ABI 6+ it cannot signal this
-process (`toolkit.grading.landlock`).
+If the grader dies (the thread that started this process ends), the kernel sends this process
+SIGTERM (``PR_SET_PDEATHSIG``) and it kills everything below it too. Student code runs only in the
+command, never here; with Landlock ABI 6+ it cannot signal this process (`toolkit.grading.landlock`).
 """
 from __future__ import annotations
 
@@ -26,16 +27,24 @@ import signal
 import subprocess
 import sys
 
-_PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
 
 
 def become_subreaper() -> bool:
-    """Make this process the child subreaper of its descendants; False where Linux lacks it."""
+    """Make this process the child subreaper of its descendants, and have it get SIGTERM when
+    the grader (the thread that started it) dies; False where Linux lacks these."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+def _stop_everything(signum: int, frame) -> None:
+    """SIGTERM (the grader died or asked): kill every process below this one, then leave."""
+    kill_tree(os.getpid(), include_root=False)
+    os._exit(128 + signum)
 
 
 def kill_tree(pid: int, include_root: bool = True) -> int:
@@ -105,6 +114,7 @@ def set_limits(memory_mb: int, cpu_s: int) -> None:
 
 def main(memory_mb: int, cpu_s: int, command: list[str]) -> int:
     set_limits(memory_mb, cpu_s)
+    signal.signal(signal.SIGTERM, _stop_everything)
     subreaper = become_subreaper()
     child = subprocess.Popen(command)
     returncode = child.wait()
@@ -116,5 +126,4 @@ def main(memory_mb: int, cpu_s: int, command: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sys.exit(main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]))
