@@ -341,3 +341,31 @@ def test_killing_the_grader_stops_the_submission_too(exercise, tmp_path):
     while sleepers() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert sleepers() == [], "the submission outlived the grader"
+
+
+def test_interrupting_a_batch_stops_it_at_once(exercise, tmp_path, monkeypatch):
+    """Ctrl-C during a batch: the running notebook is killed, no other starts, no gradebook."""
+    import threading
+    import time
+
+    from toolkit.grading import sandbox
+
+    root, paths = exercise
+    for student in ("a_sleeper", "b_sleeper", "c_sleeper"):
+        _submission(paths, tmp_path, student, "import time\ntime.sleep(600)")
+    ran = []
+    real = sandbox.run_in_sandbox
+
+    def counting(*args, **kwargs):
+        result = real(*args, **kwargs)   # raises GradingStopped once stopped
+        ran.append((args[0].name, result.status))
+        return result
+
+    monkeypatch.setattr("toolkit.grading.grade.run_in_sandbox", counting)
+    threading.Timer(5, lambda: sandbox.stop_all_runs() and None).start()   # what Ctrl-C triggers
+    start = time.monotonic()
+    with pytest.raises(sandbox.GradingStopped):
+        grade_submissions(tmp_path, paths["autograder"], root / "out-stopped", timeout_s=300)
+    assert time.monotonic() - start < 60, "the batch did not stop at once"
+    assert ran == [("a_sleeper.ipynb", "crashed")], ran   # killed; its retry and b, c never start
+    assert not (root / "out-stopped" / "gradebook.csv").exists()

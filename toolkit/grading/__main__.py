@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: the running notebooks were stopped; gradebook.csv was not written",
+              file=sys.stderr)
+        return 130
     totals = book.groupby("student")[["score", "max"]].sum()
     print(totals.to_string())
     _print_attention(book)

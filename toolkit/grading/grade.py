@@ -18,7 +18,7 @@ import pandas as pd
 from .collect import Submission, find_submissions
 from .messages import names_used
 from .report import describe_run, feedback_html, log_tail
-from .sandbox import SandboxResult, module_command, run_in_sandbox
+from .sandbox import SandboxResult, allow_runs, module_command, run_in_sandbox, stop_all_runs
 
 __all__ = ["load_tests", "grade_notebook", "grade_submissions", "question_score",
            "exported_names", "COLUMNS", "RETRIED"]
@@ -158,6 +158,8 @@ def grade_submissions(submissions_dir: str | os.PathLike, autograder_notebook: s
     for one name): those get zero, their reason in ``detail``, and are never graded. One broken,
     hostile or endless submission scores what its answers earn (often zero) and never stops the batch.
     ``jobs`` submissions run at once (each may use ``memory_mb``); the scores do not depend on it.
+    An interruption (Ctrl-C) kills the running notebooks, starts no other, and leaves the previous
+    gradebook.csv in place (the feedback pages already written stay).
     """
     tests = load_tests(autograder_notebook)
     out = Path(out_dir or submissions_dir)
@@ -172,8 +174,15 @@ def grade_submissions(submissions_dir: str | os.PathLike, autograder_notebook: s
         return table.assign(student=sub.student)
 
     subs = find_submissions(submissions_dir, autograder_notebook)
-    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+    allow_runs()
+    pool = ThreadPoolExecutor(max_workers=max(1, int(jobs)))
+    try:
         frames = list(pool.map(grade_one, subs))
+    except BaseException:   # Ctrl-C or an error: stop the running notebooks, start no other
+        stop_all_runs()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     gradebook = pd.concat(frames, ignore_index=True)[COLUMNS] if frames else pd.DataFrame(columns=COLUMNS)
     tmp = out / "gradebook.csv.part"
     gradebook.to_csv(tmp, index=False)

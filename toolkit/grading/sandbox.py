@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -24,12 +25,37 @@ from pathlib import Path
 
 from ._reaper import MAX_FILE_BYTES, kill_tree
 
-__all__ = ["SandboxResult", "run_in_sandbox", "read_notebook_no_follow"]
+__all__ = ["SandboxResult", "run_in_sandbox", "read_notebook_no_follow", "stop_all_runs", "GradingStopped"]
 
 MAX_ANSWER_BYTES = MAX_FILE_BYTES
 _REAPER = str(Path(__file__).with_name("_reaper.py"))
 _TOKEN_VAR = "TOOLKIT_GRADER_RUN"
 _TOOLKIT_ROOT = str(Path(__file__).resolve().parents[2])
+_LIVE: set[subprocess.Popen] = set()   # sandboxes running now (several with jobs > 1)
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+class GradingStopped(RuntimeError):
+    """The batch was interrupted (Ctrl-C): no new submission starts."""
+
+
+def allow_runs() -> None:
+    """Let sandboxes start again after `stop_all_runs` (a new batch calls this first)."""
+    _STOPPING.clear()
+
+
+def stop_all_runs() -> int:
+    """Kill every sandbox running now and refuse new ones; returns how many were running.
+
+    Called when the instructor interrupts a batch, so that Ctrl-C stops it at once.
+    """
+    _STOPPING.set()
+    with _LIVE_LOCK:
+        running = list(_LIVE)
+    for proc in running:
+        kill_tree(proc.pid)
+    return len(running)
 # `python -I` ignores PYTHONPATH; this runs MODULE from the same toolkit as the grader's own
 _BOOT = ("import runpy, sys; sys.path.insert(0, sys.argv[1]); module = sys.argv[2]; "
          "sys.argv = [module, *sys.argv[3:]]; runpy.run_module(module, run_name='__main__', alter_sys=True)")
@@ -130,6 +156,8 @@ def _runner_returncode(reaper_code: int) -> int:
 def run_in_sandbox(notebook: Path, names: list[str], timeout_s: float = 120,
                    memory_mb: int = 2048) -> SandboxResult:
     """Execute ``notebook`` in the sandbox and return the exported ``names`` as JSON text."""
+    if _STOPPING.is_set():
+        raise GradingStopped("grading was interrupted; no new submission is started")
     try:
         content = read_notebook_no_follow(notebook)
     except (OSError, ValueError, UnicodeDecodeError) as err:
@@ -143,7 +171,13 @@ def run_in_sandbox(notebook: Path, names: list[str], timeout_s: float = 120,
         start = time.monotonic()
         proc = subprocess.Popen(command, cwd=workdir, env=_environment(workdir, token),
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-        status, peak = _watch(proc, start, timeout_s, memory_mb)
+        with _LIVE_LOCK:
+            _LIVE.add(proc)
+        try:
+            status, peak = _watch(proc, start, timeout_s, memory_mb)
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
         seconds = time.monotonic() - start
         leftover = _sweep(token)
         returncode = _runner_returncode(proc.returncode) if proc.returncode >= 0 else proc.returncode
