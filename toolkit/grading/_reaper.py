@@ -27,6 +27,8 @@ import signal
 import subprocess
 import sys
 
+import psutil
+
 _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
 
 
@@ -42,7 +44,12 @@ def become_subreaper() -> bool:
 
 
 def _stop_everything(signum: int, frame) -> None:
-    """SIGTERM (the grader died or asked): kill every process below this one, then leave."""
+    """SIGTERM (the grader died or asked): kill every process below this one, then leave.
+
+    A second SIGTERM (the kernel may send more than one) is ignored, so it cannot interrupt the
+    first one half-way; psutil is imported before any signal can arrive.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     kill_tree(os.getpid(), include_root=False)
     os._exit(128 + signum)
 
@@ -60,8 +67,6 @@ def kill_tree(pid: int, include_root: bool = True) -> int:
     >>> kill_tree(child.pid), child.wait()
     (1, -9)
     """
-    import psutil
-
     try:
         root = psutil.Process(pid)
     except psutil.Error:
