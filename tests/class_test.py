@@ -341,8 +341,8 @@ def collect_and_grade(work: Path, dist: Path, exercise: str, results: list[dict]
     collected.mkdir(exist_ok=True)
     for r in results:
         source = work / "homes" / r["student"] / "submissions" / f"{exercise}.ipynb"
-        if source.exists():
-            shutil.copy2(source, collected / f"{r['student']}.ipynb")
+        if os.path.lexists(source):   # a link is copied as a link, so the grader refuses it
+            shutil.copy2(source, collected / f"{r['student']}.ipynb", follow_symlinks=False)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "toolkit.grading", "grade", str(collected), "--exercise", exercise,
                     "--dist", str(dist), "--out", str(work / "grades"), "--format", "canvas"],

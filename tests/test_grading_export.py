@@ -29,6 +29,12 @@ def test_totals_sum_each_learners_questions():
     assert totals.loc["cy"].tolist() == [0.0, 3.0]      # a timed-out submission still gets its row
 
 
+def test_learners_not_graded_are_exported_blank_not_zero(tmp_path):
+    book = BOOK.assign(status=["ok", "ok", "refused", "refused", "duplicate", "duplicate"])
+    rows = _rows(export_gradebook(book, "moodle", "07", tmp_path))
+    assert rows[1:] == [["ana", "3.0"], ["bo", ""], ["cy", ""]]
+
+
 def test_canvas_file_has_canvas_columns_and_points_possible_row(tmp_path):
     path = export_gradebook(BOOK, "canvas", "07_fairness_audit", tmp_path, assignment_id="98765")
     rows = _rows(path)
@@ -82,7 +88,7 @@ def test_bad_roster_and_unknown_format_name_the_fix(tmp_path):
 def test_cli_format_option_writes_the_import_file(tmp_path, monkeypatch, capsys):
     calls = []
 
-    def fake_grade(submissions, autograder, out, timeout, memory_mb):
+    def fake_grade(submissions, autograder, out, timeout, memory_mb, jobs=1):
         calls.append(autograder)
         BOOK.to_csv(tmp_path / "gradebook.csv", index=False)
         return BOOK

@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--out", default=None)
     grade.add_argument("--timeout", type=float, default=120, help="seconds per submission")
     grade.add_argument("--memory-mb", type=int, default=2048)
+    grade.add_argument("--jobs", type=int, default=1,
+                       help="submissions graded at once (each may use --memory-mb); scores do not depend on it")
     grade.add_argument("--format", choices=FORMATS, default="csv",
                        help="also write gradebook_canvas.csv or gradebook_moodle.csv (see docs/instructors/grading.md)")
     grade.add_argument("--roster", default=None,
@@ -49,9 +51,19 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    book = grade_submissions(args.submissions, autograder, args.out, args.timeout, args.memory_mb)
+    try:
+        book = grade_submissions(args.submissions, autograder, args.out, args.timeout, args.memory_mb,
+                                 jobs=args.jobs)
+    except (OSError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the running notebooks were stopped; gradebook.csv was not written",
+              file=sys.stderr)
+        return 130
     totals = book.groupby("student")[["score", "max"]].sum()
     print(totals.to_string())
+    _print_attention(book)
     print(f"gradebook: {Path(args.out or args.submissions) / 'gradebook.csv'}")
     if args.format != "csv":
         try:
@@ -62,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"{args.format} import file: {path}")
     return 0
+
+
+def _print_attention(book) -> None:
+    """List the students whose run did not end normally, with what happened, on stderr."""
+    column = "detail" if "detail" in book else "status"
+    rows = book[book["status"] != "ok"].groupby("student")[column].first()
+    if len(rows):
+        print(f"\n{len(rows)} submission(s) need your attention (see the detail column):", file=sys.stderr)
+        for student, detail in rows.items():
+            print(f"  {student}: {detail}", file=sys.stderr)
 
 
 if __name__ == "__main__":

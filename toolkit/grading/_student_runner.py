@@ -5,7 +5,9 @@ Usage: python -I -m toolkit.grading._student_runner WORKDIR NAMES_JSON
 1. Lock the process down with Landlock: read Python and the toolkit, write only WORKDIR.
 2. Run each code cell of WORKDIR/submission.ipynb in an IPython shell; an error in one cell
    does not stop the next (as when a grader runs all cells).
-3. Write the requested variables to WORKDIR/answers.json with `toolkit.grading.answers`.
+3. Write the requested variables to WORKDIR/answers.json with `toolkit.grading.answers`, from
+   this process only: a copy forked by student code that returns to the loop exits at once, so
+   it can never overwrite the answers (the same notebook always exports the same answers).
 """
 from __future__ import annotations
 
@@ -43,10 +45,13 @@ def main(workdir: str, names: list[str]) -> None:
     notebook = json.loads((Path(workdir) / "submission.ipynb").read_text())
     shell = InteractiveShell.instance()
     write, dumps = (Path(workdir) / "answers.json").write_text, _answers.dumps  # before student code
+    me, getpid, exit_now = os.getpid(), os.getpid, os._exit
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "code":
             source = "".join(cell.get("source", []))
             shell.run_cell(source, store_history=False)
+            if getpid() != me:   # a forked copy that came back from student code: its answers never count
+                exit_now(0)
     found = {n: shell.user_ns[n] for n in names if n in shell.user_ns}
     write(dumps(found))
 

@@ -1,6 +1,6 @@
 """Build an exercise: execute its master notebook, then `otter assign` it into student and
 autograder versions (tests stored in the notebook metadata, so feedback works after renaming
-and on Colab)."""
+and on Colab). Masters run with `toolkit.nbexec`, the client that cannot stall on widget output."""
 from __future__ import annotations
 
 import json
@@ -28,7 +28,8 @@ def build_exercise(name: str, exercises_dir: str | os.PathLike = "exercises",
     still contains a solution or a hidden test.
     """
     import nbformat
-    from nbclient import NotebookClient
+
+    from ..nbexec import notebook_client
 
     master = Path(exercises_dir) / name / f"{name}.ipynb"
     if not master.is_file():
@@ -37,8 +38,8 @@ def build_exercise(name: str, exercises_dir: str | os.PathLike = "exercises",
     with tempfile.TemporaryDirectory(prefix=f"build-{name}-") as tmp:
         executed = Path(tmp) / master.name
         nb = nbformat.read(master, as_version=4)
-        NotebookClient(nb, timeout=timeout_s, kernel_name="python3",
-                       resources={"metadata": {"path": str(master.parent)}}).execute()
+        notebook_client(nb, timeout=timeout_s, kernel_name="python3",
+                        resources={"metadata": {"path": str(master.parent)}}).execute()
         nbformat.write(nb, executed)
         staging = Path(tmp) / "dist"
         subprocess.run([sys.executable, "-m", "otter", "assign", str(executed), str(staging)],

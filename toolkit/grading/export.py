@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 FORMATS = ("csv", "canvas", "moodle")
+NOT_GRADED = ("refused", "duplicate", "test error")  # statuses exported as an empty cell
 CANVAS_ID_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 ROSTER_COLUMNS = ["student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section",
                   "username", "email"]
@@ -34,15 +35,24 @@ ROSTER_COLUMNS = ["student", "name", "canvas_id", "sis_user_id", "sis_login_id",
 def learner_totals(book: pd.DataFrame) -> pd.DataFrame:
     """One row per learner: ``score`` and ``max`` summed over the questions.
 
+    A learner whose submission was not graded (status ``refused``, ``duplicate`` or ``test error``)
+    gets an empty score (NaN), so a platform import leaves their grade blank until you act.
+
     Examples
     --------
     >>> book = pd.DataFrame({"student": ["ana", "ana", "bo", "bo"], "question": ["q1", "q2"] * 2,
     ...                      "score": [1.0, 2.0, 0.0, 1.5], "max": [1.0, 2.0] * 2, "status": "ok"})
     >>> learner_totals(book).to_dict("records")
     [{'student': 'ana', 'score': 3.0, 'max': 3.0}, {'student': 'bo', 'score': 1.5, 'max': 3.0}]
+    >>> learner_totals(book.assign(status=["ok", "ok", "duplicate", "duplicate"]))["score"].tolist()
+    [3.0, nan]
     """
     totals = book.groupby("student", sort=True)[["score", "max"]].sum().reset_index()
-    return totals.astype({"score": float, "max": float})
+    totals = totals.astype({"score": float, "max": float})
+    if "status" in book:   # not graded (or the grader failed): an empty cell, never a made-up zero
+        waiting = set(book.loc[book["status"].isin(NOT_GRADED), "student"])
+        totals.loc[totals["student"].isin(waiting), "score"] = float("nan")
+    return totals
 
 
 def read_roster(path: str | os.PathLike) -> pd.DataFrame:

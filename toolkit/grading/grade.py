@@ -6,21 +6,25 @@ answers in a separate clean process that reads the tests from standard input.
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import subprocess
-import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
+from .collect import Submission, find_submissions
 from .messages import names_used
-from .sandbox import run_in_sandbox
+from .report import describe_run, feedback_html, log_tail
+from .sandbox import SandboxResult, allow_runs, module_command, run_in_sandbox, stop_all_runs
 
 __all__ = ["load_tests", "grade_notebook", "grade_submissions", "question_score",
-           "exported_names"]
+           "exported_names", "COLUMNS", "RETRIED"]
+
+COLUMNS = ["student", "question", "score", "max", "status", "detail"]
+RETRIED = ("timeout", "crashed")  # statuses whose run is tried a second time
 
 
 def load_tests(autograder_notebook: str | os.PathLike) -> dict:
@@ -65,73 +69,128 @@ def question_score(spec: dict, passed: list[bool]) -> float:
     return points * sum(passed) / len(passed)
 
 
-def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> dict:
+def _run_tests_once(tests: dict, answers_json: str | None, timeout_s: float) -> tuple[dict | None, str]:
+    """The test process's results, or (None, what went wrong)."""
     with tempfile.TemporaryDirectory(prefix="toolkit-tests-") as tmp:
         answers = Path(tmp, "answers.json")
         answers.write_text(answers_json or "{}")
         request = json.dumps({"tests": tests, "answers": str(answers)})
         try:
-            out = subprocess.run([sys.executable, "-I", "-m", "toolkit.grading._test_runner"],
+            out = subprocess.run(module_command("toolkit.grading._test_runner"),
                                  input=request, capture_output=True, text=True, cwd=tmp,
                                  timeout=timeout_s, env={**os.environ, "OMP_NUM_THREADS": "1"})
-            return json.loads(out.stdout.strip().splitlines()[-1])
-        except (subprocess.TimeoutExpired, ValueError, IndexError):
-            return {q: {"points": s.get("points", 1) or 1, "cases": []} for q, s in tests.items()}
+        except subprocess.TimeoutExpired:
+            return None, f"the tests did not finish within {timeout_s:g} s"
+        try:
+            return json.loads(out.stdout.strip().splitlines()[-1]), ""
+        except (ValueError, IndexError):
+            return None, f"the test process ended with code {out.returncode}: {log_tail(out.stderr, 3)}"
+
+
+def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> tuple[dict, str]:
+    """Run the tests on the answers in a clean process (retried once if that process fails).
+
+    Returns the results and "" or, when both tries failed, empty results and the reason.
+    """
+    results, error = _run_tests_once(tests, answers_json, timeout_s)
+    if results is None:
+        results, error = _run_tests_once(tests, answers_json, timeout_s)
+    if results is None:
+        return {q: {"points": s.get("points", 1) or 1, "cases": []} for q, s in tests.items()}, error
+    return results, ""
+
+
+def _run_retrying(notebook: Path, names: list[str], timeout_s: float,
+                  memory_mb: int) -> tuple[SandboxResult, str]:
+    """Run a submission; a crash or timeout is retried once. Returns (result, detail)."""
+    result = run_in_sandbox(notebook, names, timeout_s, memory_mb)
+    detail = describe_run(result, timeout_s, memory_mb)
+    if result.status in RETRIED:
+        first = detail
+        result = run_in_sandbox(notebook, names, timeout_s, memory_mb)
+        detail = f"{describe_run(result, timeout_s, memory_mb)} (retried once; first run {first})"
+    return result, detail
 
 
 def grade_notebook(notebook: str | os.PathLike, tests: dict, timeout_s: float = 120,
-                   memory_mb: int = 2048) -> tuple[pd.DataFrame, str]:
-    """Grade one submission: (rows of question, score, max, status) and the feedback HTML."""
-    sandbox = run_in_sandbox(Path(notebook), exported_names(tests), timeout_s, memory_mb)
-    results = _run_tests(tests, sandbox.answers_json, timeout_s)
+                   memory_mb: int = 2048, student: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Grade one submission: (rows of question, score, max, status, detail) and the feedback HTML.
+
+    A run that crashes or times out is retried once; the second run counts, and ``detail`` says
+    what happened to both (signal, peak memory, time), so the same notebook gets the same score.
+    """
+    sandbox, detail = _run_retrying(Path(notebook), exported_names(tests), timeout_s, memory_mb)
+    results, error = _run_tests(tests, sandbox.answers_json, timeout_s)
+    status = sandbox.status
+    if error and status == "ok":   # the grader's fault, not the learner's: say so, never a silent 0
+        status = "test error"
+        detail = f"test error: {error}; grade this notebook again ({detail})"
     rows = []
     for question, spec in tests.items():
         cases = results.get(question, {}).get("cases", [])
         points = float(spec.get("points", 1) or 1)
         n_cases = sum(len(s["cases"]) for s in spec["suites"])
         passed = [c["passed"] for c in cases] + [False] * (n_cases - len(cases))
-        score = question_score(spec, passed) if sandbox.status == "ok" else 0.0
+        score = question_score(spec, passed) if status == "ok" else 0.0
         rows.append({"question": question, "score": round(score, 4), "max": points,
-                     "status": sandbox.status, "cases": cases})
+                     "status": status, "detail": detail, "cases": cases})
     table = pd.DataFrame(rows)
-    return table.drop(columns="cases"), _feedback_html(Path(notebook).stem, table, sandbox)
+    page = feedback_html(student or Path(notebook).stem, table, status, detail, sandbox.log)
+    return table.drop(columns="cases"), page
 
 
-def _feedback_html(student: str, table: pd.DataFrame, sandbox) -> str:
-    parts = [f"<h1>Feedback for {html.escape(student)}</h1>",
-             f"<p>Run status: {html.escape(sandbox.status)} ({sandbox.seconds} s). "
-             f"Total: {table['score'].sum():g} / {table['max'].sum():g}</p>"]
-    for row in table.itertuples():
-        parts.append(f"<h2>{html.escape(row.question)}: {row.score:g} / {row.max:g}</h2><ul>")
-        for case in row.cases:
-            mark = "passed" if case["passed"] else "failed"
-            detail = "" if case["hidden"] or case["passed"] else f"<pre>{html.escape(case['message'])}</pre>"
-            parts.append(f"<li>{'hidden' if case['hidden'] else 'public'} test {mark}{detail}</li>")
-        parts.append("</ul>")
-    return "<!doctype html><meta charset='utf-8'>\n" + "\n".join(parts)
+def _not_graded(sub: Submission, tests: dict) -> tuple[pd.DataFrame, str]:
+    """Rows (zero, with the reason) and a feedback page for a refused or duplicate submission."""
+    rows = [{"question": q, "score": 0.0, "max": float(spec.get("points", 1) or 1),
+             "status": sub.status, "detail": sub.detail, "cases": []} for q, spec in tests.items()]
+    table = pd.DataFrame(rows)
+    return table.drop(columns="cases"), feedback_html(sub.student, table, sub.status, sub.detail)
 
 
 def grade_submissions(submissions_dir: str | os.PathLike, autograder_notebook: str | os.PathLike,
                       out_dir: str | os.PathLike | None = None, timeout_s: float = 120,
-                      memory_mb: int = 2048) -> pd.DataFrame:
-    """Grade every ``*.ipynb`` under ``submissions_dir``; write gradebook.csv and feedback/*.html.
+                      memory_mb: int = 2048, jobs: int = 1) -> pd.DataFrame:
+    """Grade every student in ``submissions_dir``; write gradebook.csv and feedback/STUDENT.html.
 
-    The student's name is the notebook's file name without ``.ipynb``. One broken, hostile or
-    endless submission scores what its answers earn (often zero) and never stops the batch.
+    Flat (``alice.ipynb``) and nested (``alice/<anything>.ipynb``) layouts; see
+    `toolkit.grading.collect` for who counts as a student, and why a submission is ``refused``
+    (a symbolic link, a path outside the folder, the answer key) or a ``duplicate`` (two notebooks
+    for one name): those get zero, their reason in ``detail``, and are never graded. One broken,
+    hostile or endless submission scores what its answers earn (often zero) and never stops the batch.
+    ``jobs`` submissions run at once (each may use ``memory_mb``); the scores do not depend on it.
+    An interruption (Ctrl-C) kills the running notebooks, starts no other, and leaves the previous
+    gradebook.csv in place (the feedback pages already written stay).
     """
     tests = load_tests(autograder_notebook)
     out = Path(out_dir or submissions_dir)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    frames = []
-    for notebook in sorted(Path(submissions_dir).rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in notebook.parts:
-            continue
-        table, page = grade_notebook(notebook, tests, timeout_s, memory_mb)
-        frames.append(table.assign(student=notebook.stem))
-        (out / "feedback" / f"{notebook.stem}.html").write_text(page)
-    columns = ["student", "question", "score", "max", "status"]
-    gradebook = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+    def grade_one(sub: Submission) -> pd.DataFrame:
+        if sub.status == "gradable":
+            table, page = grade_notebook(sub.notebooks[0], tests, timeout_s, memory_mb, sub.student)
+        else:
+            table, page = _not_graded(sub, tests)
+        _write_atomic(out / "feedback" / f"{sub.student}.html", page)
+        return table.assign(student=sub.student)
+
+    subs = find_submissions(submissions_dir, autograder_notebook)
+    allow_runs()
+    pool = ThreadPoolExecutor(max_workers=max(1, int(jobs)))
+    try:
+        frames = list(pool.map(grade_one, subs))
+    except BaseException:   # Ctrl-C or an error: stop the running notebooks, start no other
+        stop_all_runs()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    gradebook = pd.concat(frames, ignore_index=True)[COLUMNS] if frames else pd.DataFrame(columns=COLUMNS)
     tmp = out / "gradebook.csv.part"
     gradebook.to_csv(tmp, index=False)
     os.replace(tmp, out / "gradebook.csv")
     return gradebook
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text)
+    os.replace(tmp, path)
