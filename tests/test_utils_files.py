@@ -54,6 +54,5 @@ def test_toolkit_writers_use_the_helper_not_their_own_rename():
     pattern = re.compile(r"os\.replace\(|os\.rename\(|\.replace\(dest\)|\.rename\(tmp|\.replace\(tmp")
     own = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "toolkit").rglob("*.py")
                  if pattern.search(p.read_text(encoding="utf-8"))
-                 and str(p.relative_to(ROOT)) not in _OTHER_RENAMES
-                 and not str(p.relative_to(ROOT)).startswith("toolkit/grading/"))  # issue #31's files
+                 and str(p.relative_to(ROOT)) not in _OTHER_RENAMES)
     assert own == [], f"write through toolkit._utils.files.atomic_write instead of renaming by hand in {own}"

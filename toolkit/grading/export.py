@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._utils.files import atomic_write
+
 FORMATS = ("csv", "canvas", "moodle")
 NOT_GRADED = ("refused", "duplicate", "test error")  # statuses exported as an empty cell
 CANVAS_ID_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -164,7 +166,4 @@ def export_gradebook(book: pd.DataFrame, fmt: str, title: str, out_dir: str | os
         table = canvas_table(learner_totals(book), title, roster_table, assignment_id)
     else:
         table = moodle_table(learner_totals(book), title, roster_table)
-    tmp = out.with_name(out.name + ".part")
-    table.to_csv(tmp, index=False)
-    os.replace(tmp, out)
-    return out
+    return atomic_write(out, lambda tmp: table.to_csv(tmp, index=False))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._utils.files import atomic_write
 from .collect import Submission, find_submissions
 from .messages import names_used
 from .report import describe_run, feedback_html, log_tail
@@ -170,7 +171,7 @@ def grade_submissions(submissions_dir: str | os.PathLike, autograder_notebook: s
             table, page = grade_notebook(sub.notebooks[0], tests, timeout_s, memory_mb, sub.student)
         else:
             table, page = _not_graded(sub, tests)
-        _write_atomic(out / "feedback" / f"{sub.student}.html", page)
+        atomic_write(out / "feedback" / f"{sub.student}.html", lambda tmp: tmp.write_text(page))
         return table.assign(student=sub.student)
 
     subs = find_submissions(submissions_dir, autograder_notebook)
@@ -184,13 +185,6 @@ def grade_submissions(submissions_dir: str | os.PathLike, autograder_notebook: s
         raise
     pool.shutdown()
     gradebook = pd.concat(frames, ignore_index=True)[COLUMNS] if frames else pd.DataFrame(columns=COLUMNS)
-    tmp = out / "gradebook.csv.part"
-    gradebook.to_csv(tmp, index=False)
-    os.replace(tmp, out / "gradebook.csv")
+    atomic_write(out / "gradebook.csv", lambda tmp: gradebook.to_csv(tmp, index=False))
     return gradebook
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text)
-    os.replace(tmp, path)
