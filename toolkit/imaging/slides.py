@@ -165,7 +165,7 @@ def tissue_mask(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     >>> rgb = np.full((4, 4, 3), 240, np.uint8); rgb[:2] = 120     # top half "tissue"
     >>> mask, threshold = tissue_mask(rgb)
     >>> int(mask.sum()), round(threshold, 2)
-    (8, 0.71)
+    (8, 0.47)
 
     Taught in lesson 07.
     """
