@@ -33,7 +33,8 @@ def test_images_sizes_mpp_and_magnification_are_those_of_the_card():
         ["Baseline", 2220, 2967], ["Thumbnail", 574, 768], ["Label", 387, 463],
         ["Macro", 1280, 431]]
     assert info["levels"].tolist() == [1, 1, 1, 1]  # a region file: no stored pyramid
-    assert info.attrs == {"mpp": 0.499, "magnification": 20.0}
+    assert (info.attrs["mpp"], info.attrs["magnification"]) == (0.499, 20.0)
+    assert "46000x32914 [42673,5576 2220x2967]" in info.attrs["description"]
     for _, row in info.iterrows():
         assert re.search(rf"\| {row.image} \| {row.width_px:,} × {row.height_px:,} \|", CARD)
     assert "0.499 µm per pixel" in CARD and "20×" in CARD
@@ -124,6 +125,14 @@ def test_stain_per_tile_separates_haematoxylin_from_eosin():
     assert out["haematoxylin"][0] > 5 * abs(out["haematoxylin"][1])
     assert out["eosin"][1] > 5 * abs(out["eosin"][0])
     assert out["haematoxylin"][0] == pytest.approx(0.08, rel=0.1)
+    rgb[:, :8] = 255                                   # half of the left tile becomes glass
+    mask = np.ones((16, 32), bool); mask[:, :8] = False
+    diluted = slides.stain_per_tile(rgb, tiles, tile_px=16)["haematoxylin"][0]
+    tissue_only = slides.stain_per_tile(rgb, tiles, tile_px=16, mask=mask)["haematoxylin"][0]
+    assert diluted == pytest.approx(tissue_only / 2, rel=0.05)
+    assert tissue_only == pytest.approx(out["haematoxylin"][0], rel=1e-6)
+    with pytest.raises(ValueError, match=r"mask must have the shape .* got \(4, 4\)"):
+        slides.stain_per_tile(rgb, tiles, tile_px=16, mask=np.ones((4, 4), bool))
 
 
 def test_real_region_tissue_fraction_and_tile_count():
@@ -134,3 +143,37 @@ def test_real_region_tissue_fraction_and_tile_count():
     assert round(100 * mask.mean()) == 34 and "34 %" in CARD
     grid = slides.tile_grid(mask, tile_px=256, downsample=16)
     assert (len(grid), int(grid["keep"].sum())) == (88, 33)
+
+
+def test_simulated_stain_shift_scales_the_stain_amounts():
+    from skimage.color import rgb2hed
+
+    rgb = slides.read_slide(load_cmu_small_region().path, "Thumbnail")[300:400, 200:300]
+    shifted = slides.simulate_stain_shift(rgb, haematoxylin=1.4, eosin=0.7)
+    h0, h1 = rgb2hed(rgb)[..., 0].mean(), rgb2hed(shifted)[..., 0].mean()
+    e0, e1 = rgb2hed(rgb)[..., 1].mean(), rgb2hed(shifted)[..., 1].mean()
+    assert h1 / h0 == pytest.approx(1.4, rel=0.1) and e1 / e0 == pytest.approx(0.7, rel=0.15)
+    assert np.abs(slides.simulate_stain_shift(rgb).astype(int) - rgb).max() <= 1  # identity
+
+
+def test_lesson_07_pathology_section_has_one_checkpoint_from_computed_values():
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "07_images_as_data.ipynb", 4)
+    start = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## 5. Pathology"))
+    end = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## What this model"))
+    section = nb.cells[start:end]
+    checks = [c for c in section if "checkpoint" in c.metadata.get("tags", [])]
+    assert len(checks) == 1 and "expected=tile_px * mpp" in checks[0].source
+    assert checks[0].metadata["solution"] == "answer = tile_px * mpp"
+    text = "\n".join(c.source for c in section if c.cell_type == "markdown")
+    assert "107,180" in text and get_entry_size_matches(text)
+    figures = [c for c in section if c.cell_type == "code" and '"finding"' in c.source]
+    assert len(figures) == 4  # every figure of the section states its finding
+
+
+def get_entry_size_matches(text: str) -> bool:
+    """The lesson's PathMNIST sentence agrees with the registry (tiles, shape of the test split)."""
+    from toolkit.datasets.registry import get_entry
+
+    return "107,180 tiles" in get_entry("pathmnist").size and "(7180, 28, 28, 3)" in text

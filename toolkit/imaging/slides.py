@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["SlideReadError", "slide_info", "read_slide", "build_pyramid", "pyramid_table",
-           "tissue_mask", "tile_grid", "stain_per_tile"]
+           "tissue_mask", "tile_grid", "stain_per_tile", "simulate_stain_shift"]
 
 
 class SlideReadError(ValueError):
@@ -65,13 +65,13 @@ def slide_info(path: str | os.PathLike) -> pd.DataFrame:
     """
     with _open(path) as tif:
         text = tif.pages[0].description or ""
-        mpp = re.search(r"MPP\s*=\s*([\d.]+)", text)
+        mpp = re.search(r"MPP\s*=\s*([\d.]+)", text)  # Aperio "key = value" pairs
         mag = re.search(r"AppMag\s*=\s*([\d.]+)", text)
         rows = [{"image": s.name or f"series {i}", "width_px": s.shape[1], "height_px": s.shape[0],
                  "levels": len(s.levels)} for i, s in enumerate(tif.series)]
     table = pd.DataFrame(rows)
     table.attrs.update(mpp=float(mpp.group(1)) if mpp else None,
-                       magnification=float(mag.group(1)) if mag else None)
+                       magnification=float(mag.group(1)) if mag else None, description=text)
     return table
 
 
@@ -158,7 +158,8 @@ def tissue_mask(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     """Tissue (True) versus bright empty glass: Otsu's threshold on the grey level of ``rgb``.
 
     Run it on a coarse level: glass is nearly white, stained tissue absorbs light. Returns the
-    mask and the threshold (grey level 0-1). Pen marks and dust count as tissue.
+    mask and the threshold (grey level 0-1). Ink, dust and folds darker than the threshold
+    count as tissue; very pale tissue (fat) can be missed.
 
     Examples
     --------
@@ -219,11 +220,12 @@ def tile_grid(mask: np.ndarray, tile_px: int, downsample: int, min_tissue: float
 
 
 def stain_per_tile(rgb: np.ndarray, tiles: pd.DataFrame, tile_px: int,
-                   downsample: int = 1) -> pd.DataFrame:
+                   downsample: int = 1, mask: np.ndarray | None = None) -> pd.DataFrame:
     """Mean haematoxylin and eosin (optical density) in each tile, by colour deconvolution.
 
     ``rgb`` is a level ``downsample`` times smaller than full resolution; ``tiles`` comes from
-    :func:`tile_grid` (full-resolution corners). Haematoxylin stains nuclei blue-purple, eosin
+    :func:`tile_grid` (full-resolution corners). With ``mask`` (tissue, same shape as ``rgb``'s
+    first two axes) only tissue pixels are averaged, so glass does not dilute a tile. Haematoxylin stains nuclei blue-purple, eosin
     stains cytoplasm and collagen pink; their amounts per tile vary with tissue, section
     thickness, staining protocol and scanner (Ruifrok & Johnston 2001).
 
@@ -241,10 +243,41 @@ def stain_per_tile(rgb: np.ndarray, tiles: pd.DataFrame, tile_px: int,
     hed = rgb2hed(rgb[..., :3])
     side = tile_px // downsample
     h_mean, e_mean = [], []
+    if mask is not None and mask.shape != hed.shape[:2]:
+        raise ValueError(f"mask must have the shape of rgb's first two axes {hed.shape[:2]}; "
+                         f"got {mask.shape}")
+    keep = np.ones(hed.shape[:2], bool) if mask is None else mask.astype(bool)
     for y0, x0 in zip(tiles["y0_px"] // downsample, tiles["x0_px"] // downsample):
-        block = hed[y0:y0 + side, x0:x0 + side]
-        h_mean.append(float(block[..., 0].mean()))
-        e_mean.append(float(block[..., 1].mean()))
+        block = hed[y0:y0 + side, x0:x0 + side][keep[y0:y0 + side, x0:x0 + side]]
+        h_mean.append(float(block[:, 0].mean()) if len(block) else float("nan"))
+        e_mean.append(float(block[:, 1].mean()) if len(block) else float("nan"))
     out = tiles.copy()
     out["haematoxylin"], out["eosin"] = h_mean, e_mean
     return out
+
+
+def simulate_stain_shift(rgb: np.ndarray, haematoxylin: float = 1.0, eosin: float = 1.0
+                         ) -> np.ndarray:
+    """SIMULATED restaining: the same tissue with its haematoxylin and eosin amounts scaled.
+
+    Colour deconvolution (the stain vectors of :func:`skimage.color.rgb2hed`) splits each pixel's
+    optical density into stain amounts, which are multiplied by the two factors and recombined: a crude model of another lab's staining protocol (stronger or
+    weaker dye, longer or shorter staining). Real inter-lab differences also change the hues
+    and the scanner's colour response; this changes amounts only.
+
+    Examples
+    --------
+    >>> rgb = np.full((2, 2, 3), (150, 80, 160), np.uint8)
+    >>> bool(simulate_stain_shift(rgb, haematoxylin=1.5).mean() < rgb.mean())  # darker
+    True
+
+    Taught in lesson 07.
+    """
+    from skimage.color import hed_from_rgb, rgb_from_hed
+
+    # Beer-Lambert: optical density OD = -log(I / I0) is linear in the stain amounts. Unlike
+    # rgb2hed/hed2rgb (which clip negative amounts), this round trip is exact for factors of 1.
+    od = -np.log(np.maximum(rgb[..., :3].astype(float), 1.0) / 255.0)
+    amounts = od @ hed_from_rgb * np.array([haematoxylin, eosin, 1.0])
+    out = 255.0 * np.exp(-(amounts @ rgb_from_hed))
+    return np.rint(np.clip(out, 0, 255)).astype(np.uint8)
