@@ -177,3 +177,18 @@ def get_entry_size_matches(text: str) -> bool:
     from toolkit.datasets.registry import get_entry
 
     return "107,180 tiles" in get_entry("pathmnist").size and "(7180, 28, 28, 3)" in text
+
+
+def test_missing_jpeg_codec_says_which_package_to_install():
+    """In a fresh interpreter where imagecodecs cannot be imported, as on an incomplete install."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['imagecodecs'] = None\n"
+            "from toolkit.imaging import slides\n"
+            f"slides.read_slide({str(SHIPPED)!r})")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert run.returncode != 0
+    assert re.search(r"ImportError: reading .*cmu_small_region\.svs needs the imagecodecs package"
+                     r".*pip install imagecodecs", run.stderr), run.stderr[-500:]

@@ -35,17 +35,24 @@ def _open(path: str | os.PathLike):
     if not path.is_file():
         raise FileNotFoundError(f"slide file {path} does not exist; check the path (or reinstall "
                                 "the toolkit if it is a shipped file)")
-    logging.getLogger("tifffile").setLevel(logging.ERROR)  # its warnings repeat our message
+    logger = logging.getLogger("tifffile")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # its warnings would repeat the message below
+    tif = None
     try:
         tif = tifffile.TiffFile(path)
         if not tif.series:
             raise IndexError("no image series")
         return tif
     except (tifffile.TiffFileError, IndexError, ValueError, OSError) as exc:
+        if tif is not None:
+            tif.close()
         raise SlideReadError(
             f"{path} ({path.stat().st_size:,} bytes) is not a readable TIFF/SVS slide ({exc}); "
             "the file looks truncated or damaged (interrupted copy?). Copy it again or "
             "reinstall the toolkit (pip install -e .).") from None
+    finally:
+        logger.setLevel(level)
 
 
 def slide_info(path: str | os.PathLike) -> pd.DataFrame:
@@ -96,6 +103,13 @@ def read_slide(path: str | os.PathLike, image: str = "Baseline", level: int = 0)
                              f"got {level}")
         try:
             rgb = series.levels[level].asarray()
+        except ValueError as exc:
+            if "imagecodecs" not in str(exc):
+                raise SlideReadError(f"{path}: the pixels of {image!r} level {level} cannot be "
+                                     f"decoded ({exc}); the file looks damaged. Copy it "
+                                     "again.") from None
+            raise ImportError(f"reading {path} needs the imagecodecs package for its compressed "
+                              "tiles; install it with: pip install imagecodecs") from None
         except Exception as exc:  # a codec error on a damaged tile, whatever its type
             raise SlideReadError(f"{path}: the pixels of {image!r} level {level} cannot be "
                                  f"decoded ({type(exc).__name__}: {exc}); the file looks "
