@@ -206,3 +206,13 @@ def test_pixels_agree_with_an_independent_reader():
         thumbnail = np.asarray(im.convert("RGB"))
     assert np.array_equal(baseline, slides.read_slide(SHIPPED))
     assert np.array_equal(thumbnail, slides.read_slide(SHIPPED, "Thumbnail"))
+
+
+def test_a_greyscale_tiff_is_refused_with_its_shape(tmp_path):
+    import tifffile
+
+    grey = tmp_path / "grey.tif"
+    tifffile.imwrite(grey, np.zeros((32, 48), np.uint8))
+    with pytest.raises(ValueError, match=r"grey\.tif: expected an RGB image .* found shape "
+                                         r"\(32, 48\)"):
+        slides.read_slide(grey, image=slides.slide_info(grey)["image"][0])

@@ -55,6 +55,11 @@ def _open(path: str | os.PathLike):
         logger.setLevel(level)
 
 
+def _names(tif) -> list[str]:
+    """The images' names ("Baseline", "Thumbnail", ...), or "series N" where a file has none."""
+    return [s.name or f"series {i}" for i, s in enumerate(tif.series)]
+
+
 def slide_info(path: str | os.PathLike) -> pd.DataFrame:
     """The images stored in a slide file: name, width and height in pixels, µm per pixel.
 
@@ -74,8 +79,8 @@ def slide_info(path: str | os.PathLike) -> pd.DataFrame:
         text = tif.pages[0].description or ""
         mpp = re.search(r"MPP\s*=\s*([\d.]+)", text)  # Aperio "key = value" pairs
         mag = re.search(r"AppMag\s*=\s*([\d.]+)", text)
-        rows = [{"image": s.name or f"series {i}", "width_px": s.shape[1], "height_px": s.shape[0],
-                 "levels": len(s.levels)} for i, s in enumerate(tif.series)]
+        rows = [{"image": name, "width_px": s.shape[1], "height_px": s.shape[0],
+                 "levels": len(s.levels)} for name, s in zip(_names(tif), tif.series)]
     table = pd.DataFrame(rows)
     table.attrs.update(mpp=float(mpp.group(1)) if mpp else None,
                        magnification=float(mag.group(1)) if mag else None, description=text)
@@ -94,7 +99,7 @@ def read_slide(path: str | os.PathLike, image: str = "Baseline", level: int = 0)
     Taught in lesson 07.
     """
     with _open(path) as tif:
-        names = [s.name for s in tif.series]
+        names = _names(tif)
         if image not in names:
             raise ValueError(f"image must be one of {names}; got {image!r}")
         series = tif.series[names.index(image)]
@@ -114,13 +119,16 @@ def read_slide(path: str | os.PathLike, image: str = "Baseline", level: int = 0)
             raise SlideReadError(f"{path}: the pixels of {image!r} level {level} cannot be "
                                  f"decoded ({type(exc).__name__}: {exc}); the file looks "
                                  "damaged. Copy it again.") from None
+    if rgb.ndim != 3 or rgb.shape[2] < 3:
+        raise ValueError(f"{path}: expected an RGB image (height, width, 3) for {image!r}; found "
+                         f"shape {rgb.shape}. This reader handles brightfield (H&E) slides only.")
     return np.ascontiguousarray(rgb[..., :3])
 
 
 def build_pyramid(rgb: np.ndarray, downsamples: tuple[int, ...] = (1, 4, 16)) -> list[np.ndarray]:
     """Coarser copies of ``rgb`` made by averaging blocks of d x d pixels, one per downsample d.
 
-    This is how a scanner builds the pyramid it stores; a region cut from a slide often keeps
+    Roughly how a scanner builds the pyramid it stores; a region cut from a slide often keeps
     only the full-resolution level, so the lesson rebuilds the others. Edge pixels that do not
     fill a whole block are dropped.
 
