@@ -26,6 +26,8 @@ REQUIRED = [
     ("stdpopsim", "stdpopsim", "demographic models"),
     ("scikit-survival", "sksurv", "survival analysis and GSE7390"),
     ("psutil", "psutil", "memory checks"),
+    ("tifffile", "tifffile", "whole-slide images"),
+    ("imagecodecs", "imagecodecs", "JPEG tiles in slide files"),
 ]
 FIX = "run `make lab` again, or: pip install -e ."
 

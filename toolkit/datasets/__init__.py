@@ -10,16 +10,16 @@ from .applied import (make_neuro_cohort, make_cardio_cohort, atrophy_mask, NEURO
                       CARDIO_MODEL)
 from .registry import list_datasets, card
 from .downloads import (fetch, fetch_thousand_genomes_chr22, fetch_clinvar, fetch_pneumoniamnist,
-                    fetch_breastmnist, fetch_dermamnist, fetch_nsclc_radiogenomics,
+                    fetch_breastmnist, fetch_dermamnist, fetch_pathmnist, fetch_nsclc_radiogenomics,
                     DatasetDownloadError, DatasetChecksumError, DatasetNotDownloadedError)
 from .loaders import (load, load_gse7390, load_wdbc, load_dicom_examples, load_mni152,
                       load_thousand_genomes_chr22, load_thousand_genomes_regions, load_clinvar,
                       load_medmnist, load_nsclc_radiogenomics, load_pneumoniamnist, load_breastmnist,
-                      load_dermamnist, load_clinvar_missense, load_alphamissense_brca1)
+                      load_dermamnist, load_pathmnist, load_clinvar_missense,
+                      load_alphamissense_brca1)
 
-from .real_imaging import load_pseudo_phi_mr, load_lgg_radiogenomics
+from .real_imaging import load_pseudo_phi_mr, load_lgg_radiogenomics, load_cmu_small_region
 from .real_outcomes import load_lgg_survival, load_gse7390_blocks
-from .pathology import load_cmu_small_region
 from .msd import load_msd_hippocampus
 
 __all__ = ["make_population", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
@@ -36,6 +36,6 @@ __all__ += ["load_clinvar_missense", "load_alphamissense_brca1"]
 __all__ += ["make_neuro_cohort", "make_cardio_cohort", "atrophy_mask", "NEURO_MODEL",
             "CARDIO_MODEL"]
 __all__ += ["load_pseudo_phi_mr", "load_lgg_radiogenomics", "load_lgg_survival",
-           "load_gse7390_blocks", "load_cmu_small_region",
-           "load_msd_hippocampus"]
+           "load_gse7390_blocks", "load_cmu_small_region", "load_msd_hippocampus"]
+__all__ += ["load_pathmnist", "fetch_pathmnist"]
 __all__ += ["make_three_hospitals"]

@@ -17,7 +17,7 @@ from .registry import DatasetEntry, RemoteFile, get_entry
 
 __all__ = ["DatasetDownloadError", "DatasetChecksumError", "DatasetNotDownloadedError",
            "fetch", "fetch_file", "locate", "fetch_thousand_genomes_chr22", "fetch_clinvar",
-           "fetch_pneumoniamnist", "fetch_breastmnist", "fetch_dermamnist",
+           "fetch_pneumoniamnist", "fetch_breastmnist", "fetch_dermamnist", "fetch_pathmnist",
            "fetch_nsclc_radiogenomics"]
 
 
@@ -232,6 +232,11 @@ def fetch_breastmnist(data_dir=None) -> dict[str, Path]:
 def fetch_dermamnist(data_dir=None) -> dict[str, Path]:
     """Download DermaMNIST (28 x 28 dermatoscopy, CC BY-NC 4.0). Lesson 16."""
     return fetch("dermamnist", data_dir)
+
+
+def fetch_pathmnist(data_dir=None) -> dict[str, Path]:
+    """Download PathMNIST (28 x 28 H&E colorectal tiles, 9 tissue classes, CC BY 4.0). Lesson 07."""
+    return fetch("pathmnist", data_dir)
 
 
 def fetch_nsclc_radiogenomics(data_dir=None) -> dict[str, Path]:

