@@ -511,6 +511,6 @@ def load_pathmnist(split: str = "train", data_dir=None, download: bool = False,
     >>> load_pathmnist("test", download=True).data.shape  # doctest: +SKIP
     (7180, 28, 28, 3)
 
-    Taught in lesson 07.
+    Named in lesson 07 (section 5) as the on-demand tile set; the lesson runs offline without it.
     """
     return load_medmnist("pathmnist", split, data_dir, download, return_X_y)
