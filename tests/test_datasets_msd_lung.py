@@ -81,3 +81,41 @@ def test_segmentation_scores_by_hand():
     assert out["reference_voxels"].tolist() == [4, 4, 0] and out["predicted_voxels"].tolist() == [4, 8, 0]
     with pytest.raises(ValueError, match="same shape"):
         segmentation_scores(pred[:2], ref, spacing_mm=(2.0, 2.0))
+
+
+def test_lesson10_section6_text_matches_a_fresh_run():
+    """Lesson 10 section 6 quotes its real-data numbers in Markdown: re-run its training (CPU, seed 0,
+    about 10 s of CPU time) and check that every quoted number is what the code computes."""
+    import nbformat
+    import torch
+
+    from helpers import ROOT
+    from toolkit.evaluation import bootstrap_ci
+    from toolkit.imaging.dl import UNet, predict_masks, train_segmenter
+
+    lung = load_msd_lung_patches()
+
+    def as_dataset(images, masks):
+        return torch.utils.data.TensorDataset(torch.tensor(images[:, None]),
+                                              torch.tensor(masks[:, None], dtype=torch.float32))
+
+    unet = UNet(width=8, depth=2, random_state=0)
+    train_segmenter(unet, as_dataset(lung.train_images, lung.train_masks), epochs=20, random_state=0,
+                    device="cpu", progress=False)
+    pred = predict_masks(unet, as_dataset(lung.test_images, lung.test_masks), device="cpu")
+    scores = segmentation_scores(pred, lung.test_masks, lung.spacing_mm, percentile=95)
+    tumour = scores[scores["reference_voxels"] > 0]
+    d = bootstrap_ci(lambda _, v: float(np.mean(v)), tumour["dice"].to_numpy(), tumour["dice"].to_numpy())
+    hd = tumour["hd_mm"].dropna().to_numpy()
+    missed = int((tumour["predicted_voxels"] == 0).sum())
+    alarms = int(((scores["reference_voxels"] == 0) & (scores["predicted_voxels"] > 0)).sum())
+
+    nb = nbformat.read(ROOT / "notebooks" / "10_segmentation_and_volumetry.ipynb", 4)
+    text = {c.get("id"): c.source for c in nb.cells}
+    reading, summary = text["real-seg-read"], text["2d19df4d"]
+    assert f"On {len(tumour)} test patches with tumour" in reading
+    assert f"mean Dice is {d.value:.2f} (95 % CI {d.lower:.2f} to {d.upper:.2f}; median {tumour['dice'].median():.2f})" in reading
+    assert f"median HD95 {np.median(hd):.1f} mm" in reading
+    assert f"{missed} of the {len(tumour)} tumours were missed" in reading
+    assert f"in {alarms} of the {len(scores) - len(tumour)} patches" in reading
+    assert f"mean Dice of {d.value:.2f} per patch\n  and missed {missed} of {len(tumour)} tumours" in summary
