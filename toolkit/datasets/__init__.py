@@ -21,6 +21,7 @@ from .loaders import (load, load_gse7390, load_wdbc, load_dicom_examples, load_m
 from .real_imaging import load_pseudo_phi_mr, load_lgg_radiogenomics, load_cmu_small_region
 from .real_outcomes import load_lgg_survival, load_gse7390_blocks
 from .msd import load_msd_hippocampus
+from .msd_lung import load_msd_lung_patches
 
 __all__ = ["make_population", "make_radiogenomic_cohort", "load_radiogenomic_cohort"]
 __all__ += ["list_datasets", "card", "load", "fetch", "load_gse7390", "load_wdbc",
@@ -36,6 +37,7 @@ __all__ += ["load_clinvar_missense", "load_alphamissense_brca1"]
 __all__ += ["make_neuro_cohort", "make_cardio_cohort", "atrophy_mask", "NEURO_MODEL",
             "CARDIO_MODEL"]
 __all__ += ["load_pseudo_phi_mr", "load_lgg_radiogenomics", "load_lgg_survival",
-           "load_gse7390_blocks", "load_cmu_small_region", "load_msd_hippocampus"]
+           "load_gse7390_blocks", "load_cmu_small_region", "load_msd_hippocampus",
+           "load_msd_lung_patches"]
 __all__ += ["load_pathmnist", "fetch_pathmnist"]
 __all__ += ["make_three_hospitals"]

@@ -189,6 +189,11 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                  (RemoteFile("Task04_Hippocampus.tar", "https://msd-for-monai.s3-us-west-2."
                              "amazonaws.com/Task04_Hippocampus.tar",
                              "md5:9d24dba78a72977dbd1d2e110310f31b"),)),
+    DatasetEntry("msd_lung_patches", "CT patches (lung cancer) + expert tumour masks",
+                 "Medical Segmentation Decathlon Task06 Lung (Antonelli et al. 2022) via a public "
+                 "GitHub copy (2D patches, 2 mm)", "CC BY-SA 4.0",
+                 "260 patches of 48 x 48 from 26 patients, 0.9 MB", "offline", False,
+                 "toolkit.datasets.msd_lung:load_msd_lung_patches"),
     DatasetEntry("three_hospitals", "genotypes + MR slices + radiomics features + FHIR records",
                  "toolkit simulator (site effects, builds, codings)", "BSD-3-Clause (toolkit)",
                  "260 patients at 3 sites (default)", "offline", True,

@@ -10,7 +10,8 @@ from .viewer import show_slices
 from .window import WINDOW_PRESETS, window
 from .lesion import lesion_features
 from .longitudinal import grow_lesion
-from .metrics import dice, hausdorff_distance_mm, volume_agreement, volume_ml, volume_mm3
+from .metrics import (dice, hausdorff_distance_mm, segmentation_scores, volume_agreement, volume_ml,
+                      volume_mm3)
 
 __all__: list[str] = []
 __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", "list_dicom_series",
@@ -19,6 +20,7 @@ __all__ += ["Volume", "DicomReadError", "read_dicom_series", "read_dicom_file", 
             "to_canonical"]
 # Deep learning (torch: datasets, networks, training, evaluation, saliency) lives in the subpackage
 # toolkit.imaging.dl, imported explicitly so `import toolkit.imaging` stays torch-free.
-__all__ += ["dice", "hausdorff_distance_mm", "volume_mm3", "volume_ml", "volume_agreement",
+__all__ += ["dice", "hausdorff_distance_mm", "segmentation_scores", "volume_mm3", "volume_ml",
+            "volume_agreement",
             "grow_lesion", "lesion_features"]
 # An AUC with its bootstrap CI is `toolkit.evaluation.auc_ci` (one bootstrap for the whole course).
