@@ -88,3 +88,74 @@ def http_server():
     yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
     httpd.shutdown()
     httpd.server_close()
+
+
+# ---------------------------------------------------------------- markers and xdist groups (issue #34)
+# `-m "not slow and not notebook and not browser"` is the quick loop; `make test` runs everything.
+# `notebook` and `browser` are given from what a test (or a fixture it uses) calls, so a new test that
+# starts a kernel or Chromium gets the marker without anyone remembering it; `slow` from the durations
+# measured below, besides the explicit @pytest.mark.slow marks.
+_NOTEBOOK_CALLS = ("run_notebook(", "notebook_client(", "NotebookClient(", "build_exercise(",
+                   "grade_submissions(", "class_test.main(", "_server_command(")
+_BROWSER_CALLS = ("sync_playwright(", "chromium.launch(", ".launch(executable_path")
+SLOW = {
+    # node id prefix: seconds measured on the shared 2-core machine (load 10-14), 2026-12-07, -n 0
+}
+# Test modules whose tests share a per-process cache keyed by this parameter (not a fixture): keep each
+# key's tests on one xdist worker, so the cache is filled once per run, not once per worker.
+_GROUP_BY_PARAM = {"test_exercise_wrong_answers.py": "name"}
+
+
+_SOURCE_CACHE: dict[object, str] = {}
+
+
+def _source(func) -> str:
+    """A function's source ('' for pytest's own fixtures and for what has none), read once."""
+    import inspect
+
+    if func not in _SOURCE_CACHE:
+        try:
+            own = not getattr(func, "__module__", "_pytest").startswith(("_pytest", "pytest"))
+            _SOURCE_CACHE[func] = inspect.getsource(func) if own else ""
+        except (OSError, TypeError):
+            _SOURCE_CACHE[func] = ""
+    return _SOURCE_CACHE[func]
+
+
+def _fixture_defs(item) -> list:
+    """The last (winning) definition of every fixture in the test's closure."""
+    return [defs[-1] for defs in item._fixtureinfo.name2fixturedefs.values() if defs]
+
+
+def _xdist_group(item) -> str | None:
+    """One group per module whose tests share a fixture broader than a function (one group per
+    parameter of such a fixture), or per value of the module's cache key; None lets xdist place
+    the test on any worker. Session fixtures of conftest.py or plugins are per worker anyway (and
+    shared by every module): they group nothing."""
+    module = item.path.name
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if module in _GROUP_BY_PARAM:
+        key = params.get(_GROUP_BY_PARAM[module])
+        return None if key is None else f"{module}:{key}"
+    shared = sorted(d.argname for d in _fixture_defs(item) if d.baseid  # not pytest's or a plugin's
+                    and (d.scope in ("class", "module", "package")
+                         or (d.scope == "session" and d.baseid.endswith(".py"))))
+    if not shared:
+        return None
+    return module + "".join(f":{name}={params[name]}" for name in shared if name in params)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not isinstance(item, pytest.Function):  # doctests
+            continue
+        text = "\n".join([_source(item.function)] + [_source(d.func) for d in _fixture_defs(item)])
+        if any(call in text for call in _NOTEBOOK_CALLS):
+            item.add_marker(pytest.mark.notebook)
+        if any(call in text for call in _BROWSER_CALLS):
+            item.add_marker(pytest.mark.browser)
+        if any(item.nodeid.startswith(prefix) for prefix in SLOW):
+            item.add_marker(pytest.mark.slow)
+        group = _xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
