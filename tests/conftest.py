@@ -90,12 +90,31 @@ def http_server():
     httpd.server_close()
 
 
+@pytest.fixture(scope="session")
+def executed_notebook(testrun_uid):
+    """``executed_notebook(path)``: the notebook as executed in this test run (checkpoints answered,
+    as tests/test_notebooks.py runs it), executed once per run whichever test or worker asks first.
+
+    Read outputs from it instead of executing a lesson again."""
+    import nbformat
+    from notebook_runner import EXECUTED_DIR, ROOT, run_notebook_once
+
+    def get(path):
+        from pathlib import Path
+
+        path = Path(path).resolve()
+        run_notebook_once(path, testrun_uid)
+        return nbformat.read(EXECUTED_DIR / path.relative_to(ROOT), as_version=4)
+
+    return get
+
+
 # ---------------------------------------------------------------- markers and xdist groups (issue #34)
 # `-m "not slow and not notebook and not browser"` is the quick loop; `make test` runs everything.
 # `notebook` and `browser` are given from what a test (or a fixture it uses) calls, so a new test that
 # starts a kernel or Chromium gets the marker without anyone remembering it; `slow` from the durations
 # measured below, besides the explicit @pytest.mark.slow marks.
-_NOTEBOOK_CALLS = ("run_notebook(", "notebook_client(", "NotebookClient(", "build_exercise(",
+_NOTEBOOK_CALLS = ("run_notebook(", "run_notebook_once(", "notebook_client(", "NotebookClient(", "build_exercise(",
                    "grade_submissions(", "class_test.main(", "_server_command(")
 _BROWSER_CALLS = ("sync_playwright(", "chromium.launch(", ".launch(executable_path")
 SLOW = {
