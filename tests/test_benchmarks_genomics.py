@@ -39,12 +39,13 @@ def test_tiny_cohort_rows_from_vcf_and_bcf(bench, tmp_path):
         "plink2 --vcf", "plink2 --bcf"]
     assert [r["reference"] for r in rows] == references
     assert [r["target"] for r in rows] == ["<= 1.25x", "<= 0.8x", "<= 0.6x", None, None, None, None]
-    for row in rows:
-        assert set(row) == ROW_KEYS and row["toolkit"] > 0 and row["reference_s"] > 0
-        assert math.isfinite(row["ratio"]) and row["ratio"] > 0
+    for row in rows:  # times rounded to 0.01 s: a step of the tiny cohort may show 0.0
+        assert set(row) == ROW_KEYS and row["toolkit"] >= 0 and row["reference_s"] >= 0
+        assert math.isfinite(row["ratio"]) and row["ratio"] >= 0
+    assert all(r["toolkit"] > 0 and r["reference_s"] > 0 for r in rows[:3] + rows[5:])
     for row, limit in zip(rows[:3], (1.25, 0.8, 0.6)):  # ok from the unrounded ratio
         assert row["ok"] is (row["ratio"] <= limit) or abs(row["ratio"] - limit) <= 0.005
-    assert all(r["ok"] is None for r in rows[3:]) and rows[5]["peak_mb"] > 0
+    assert all(r["ok"] is None for r in rows[3:]) and rows[5]["peak_mb"] > 0  # first cohort: a peak
     # the end-to-end time is the import plus the analysis (medians of one round: exact sums)
     assert rows[5]["toolkit"] == pytest.approx(rows[0]["toolkit"] + rows[2]["toolkit"], abs=0.02)
     md = bench.section(rows, (1.0, 2.0))
