@@ -114,15 +114,17 @@ def executed_notebook(testrun_uid):
 # `notebook` and `browser` are given from what a test (or a fixture it uses) calls, so a new test that
 # starts a kernel or Chromium gets the marker without anyone remembering it; `slow` from the durations
 # measured below, besides the explicit @pytest.mark.slow marks.
-_NOTEBOOK_CALLS = ("run_notebook(", "run_notebook_once(", "notebook_client(", "NotebookClient(", "build_exercise(",
-                   "grade_submissions(", "class_test.main(", "_server_command(")
+_NOTEBOOK_CALLS = ("run_notebook(", "run_notebook_once(", "notebook_client(", "NotebookClient(",
+                   "build_exercise(", "grade_submissions(", "class_test.main(", "_server_command(")
 _BROWSER_CALLS = ("sync_playwright(", "chromium.launch(", ".launch(executable_path")
 SLOW = {
     # node id prefix: seconds measured on the shared 2-core machine (load 10-14), 2026-12-07, -n 0
 }
 # Test modules whose tests share a per-process cache keyed by this parameter (not a fixture): keep each
-# key's tests on one xdist worker, so the cache is filled once per run, not once per worker.
-_GROUP_BY_PARAM = {"test_exercise_wrong_answers.py": "name"}
+# key's tests on one xdist worker, so the cache is filled once per run, not once per worker. A test of
+# such a module without the parameter joins the group of the one key its source names, if any
+# (``solved("04_segmentation_metrics")``).
+_GROUP_BY_PARAM = {"test_exercise_wrong_answers.py": ("name", r'solved\("([^"]+)"\)')}
 
 
 _SOURCE_CACHE: dict[object, str] = {}
@@ -154,8 +156,11 @@ def _xdist_group(item) -> str | None:
     module = item.path.name
     params = getattr(getattr(item, "callspec", None), "params", {})
     if module in _GROUP_BY_PARAM:
-        key = params.get(_GROUP_BY_PARAM[module])
-        return None if key is None else f"{module}:{key}"
+        import re
+
+        param, call = _GROUP_BY_PARAM[module]
+        keys = {params[param]} if param in params else set(re.findall(call, _source(item.function)))
+        return f"{module}:{keys.pop()}" if len(keys) == 1 else None
     shared = sorted(d.argname for d in _fixture_defs(item) if d.baseid  # not pytest's or a plugin's
                     and (d.scope in ("class", "module", "package")
                          or (d.scope == "session" and d.baseid.endswith(".py"))))

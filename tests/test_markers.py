@@ -80,8 +80,11 @@ def test_tests_sharing_a_module_fixture_share_one_group_per_parameter(pytester):
 
 
 def test_wrong_answer_tests_are_grouped_by_exercise(pytester):
-    source = ('import pytest\n\n@pytest.mark.parametrize("name", ["01_a", "02_b"])\n'
-              'def test_right(name):\n    pass\n')
+    source = ('import pytest\n\ndef solved(name):\n    return name\n\n'
+              '@pytest.mark.parametrize("name", ["01_a", "02_b"])\ndef test_right(name):\n    solved(name)\n\n'
+              'def test_one_exercise():\n    solved("02_b")\n\ndef test_none():\n    pass\n')
     items = _collected(pytester, source, "test_exercise_wrong_answers.py")
     assert _group(items["test_right[01_a]"]) == "test_exercise_wrong_answers.py:01_a"
     assert _group(items["test_right[02_b]"]) == "test_exercise_wrong_answers.py:02_b"
+    assert _group(items["test_one_exercise"]) == "test_exercise_wrong_answers.py:02_b"
+    assert _group(items["test_none"]) is None
