@@ -1,6 +1,7 @@
 """Test-wide safety: no network, and data folders redirected to a temporary directory."""
 from __future__ import annotations
 
+import fnmatch
 import http.server
 import ipaddress
 import socket
@@ -113,12 +114,23 @@ def executed_notebook(testrun_uid):
 # `-m "not slow and not notebook and not browser"` is the quick loop; `make test` runs everything.
 # `notebook` and `browser` are given from what a test (or a fixture it uses) calls, so a new test that
 # starts a kernel or Chromium gets the marker without anyone remembering it; `slow` from the durations
-# measured below, besides the explicit @pytest.mark.slow marks.
+# measured below (re-measure with `--durations`; a pattern that matches nothing fails
+# tests/test_markers.py), besides the explicit @pytest.mark.slow marks.
 _NOTEBOOK_CALLS = ("run_notebook(", "run_notebook_once(", "notebook_client(", "NotebookClient(",
                    "build_exercise(", "grade_submissions(", "class_test.main(", "_server_command(")
 _BROWSER_CALLS = ("sync_playwright(", "chromium.launch(", ".launch(executable_path")
-SLOW = {
-    # node id prefix: seconds measured on the shared 2-core machine (load 10-14), 2026-12-07, -n 0
+SLOW = {  # node-id pattern (fnmatch): seconds measured with --durations, -n 0, on the shared 2-core
+    # machine at load 11-15 (2026-12-07; about 3-5x their idle time): the quick loop's longest tests
+    "tests/test_fusion.py::test_survival_showdown_fusion_beats_each_informative_modality": 160.4,
+    "tests/test_fusion.py::test_deterministic_and_usable_in_pipelines*": 28.6,
+    "tests/test_fusion.py::test_sklearn_estimator_contract[LateFusion(combine='stacking'*": 20.5,
+    "tests/test_exercise_wrong_answers.py::*09_cnn_real_images*": 72.3,  # its master trains a CNN
+    "tests/test_harmonisation.py::test_harmonisation_explorer_static_and_update": 43.1,
+    "tests/test_harmonisation.py::test_harmonisation_removes_the_site_fingerprint_and_keeps_the_biology": 21.6,
+    "tests/test_genomics_plink2.py::test_real_pca_matches_plink2_on_200_people_per_superpopulation": 36.9,
+    "tests/test_explorers.py::test_fusion_contributions_add_up_to_prediction": 23.4,
+    "tests/test_packaging.py::test_doctor_prints_table_and_exits_zero_here": 17.1,
+    "tests/test_lab.py::test_make_lab_serves_notebooks_with_course_kernel": 13.6,  # a JupyterLab server
 }
 # Test modules whose tests share a per-process cache keyed by this parameter (not a fixture): keep each
 # key's tests on one xdist worker, so the cache is filled once per run, not once per worker. A test of
@@ -178,7 +190,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.notebook)
         if any(call in text for call in _BROWSER_CALLS):
             item.add_marker(pytest.mark.browser)
-        if any(item.nodeid.startswith(prefix) for prefix in SLOW):
+        if any(fnmatch.fnmatchcase(item.nodeid, pattern) for pattern in SLOW):
             item.add_marker(pytest.mark.slow)
         group = _xdist_group(item)
         if group is not None:

@@ -88,3 +88,19 @@ def test_wrong_answer_tests_are_grouped_by_exercise(pytester):
     assert _group(items["test_right[02_b]"]) == "test_exercise_wrong_answers.py:02_b"
     assert _group(items["test_one_exercise"]) == "test_exercise_wrong_answers.py:02_b"
     assert _group(items["test_none"]) is None
+
+
+def test_every_slow_pattern_names_collected_tests():
+    """Each entry of conftest.SLOW matches a test that exists (a renamed test must be re-measured)."""
+    import fnmatch
+    import subprocess
+    import sys
+
+    import conftest
+
+    files = sorted({pattern.split("::")[0] for pattern in conftest.SLOW})
+    ids = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                          "-o", "addopts=", "-m", "slow", *files],
+                         cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
+    stale = [p for p in conftest.SLOW if not any(fnmatch.fnmatchcase(i, p) for i in ids)]
+    assert stale == [], f"conftest.SLOW names no collected test: {stale}"
