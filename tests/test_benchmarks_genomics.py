@@ -42,7 +42,7 @@ def test_tiny_cohort_rows_from_vcf_and_bcf(bench, tmp_path):
     for row in rows:  # times rounded to 0.01 s: a step of the tiny cohort may show 0.0
         assert set(row) == ROW_KEYS and row["toolkit"] >= 0 and row["reference_s"] >= 0
         assert math.isfinite(row["ratio"]) and row["ratio"] >= 0
-    assert all(r["toolkit"] > 0 and r["reference_s"] > 0 for r in rows[:3] + rows[5:])
+    assert all(r["reference_s"] > 0 for r in rows[5:])  # plink2's whole pipeline: >= 0.1 s even here
     for row, limit in zip(rows[:3], (1.25, 0.8, 0.6)):  # ok from the unrounded ratio
         assert row["ok"] is (row["ratio"] <= limit) or abs(row["ratio"] - limit) <= 0.005
     assert all(r["ok"] is None for r in rows[3:]) and rows[5]["peak_mb"] > 0  # first cohort: a peak
