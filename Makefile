@@ -21,11 +21,17 @@ ROOT_WARNING := make lab: running as root, so JupyterLab gets --allow-root; pref
 
 install: $(VENV)/.installed $(LAB_SETTINGS)
 
-$(VENV)/.installed: pyproject.toml
+# One install of the toolkit with every extra, pinned by constraints.txt (the versions the suite
+# passed with). Torch comes first from TORCH_INDEX: its pin there is PyTorch's CPU build (+cpu),
+# which only PyTorch's own index has, so that one line is left to TORCH_SPEC.
+EXTRAS ?= dev,hub,book,bench
+PINS := $(VENV)/constraints-no-torch.txt
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet "$(TORCH_SPEC)" $(TORCH_INDEX)
-	$(VPY) -m pip install --quiet -e ".[dev]"
+	grep -v '^torch==' constraints.txt > $(PINS)
+	$(VPY) -m pip install --quiet -c $(PINS) -e ".[$(EXTRAS)]"
 	$(VPY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "AI in genomics & imaging"
 	touch $@
 
@@ -37,6 +43,8 @@ lab: install
 	$(if $(AS_ROOT),@echo "$(ROOT_WARNING)" >&2)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(AS_ROOT),--allow-root) $(LAB_ARGS)
 
+# Everything (notebooks, browsers, reference tools); the quick loop while coding:
+#   make test PYTEST_ARGS='-m "not slow and not notebook and not browser"'
 test: install
 	$(VPY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
@@ -52,12 +60,11 @@ doctor: install
 clean:
 	rm -rf $(VENV) build dist
 
-# JupyterHub (PyPI) and configurable-http-proxy (npm, into the git-ignored build/hub-node/)
+# configurable-http-proxy (npm, into the git-ignored build/hub-node/); JupyterHub comes with `install`
 HUB_NODE := build/hub-node
 CHP := $(HUB_NODE)/node_modules/.bin/configurable-http-proxy
 STUDENTS ?= 8
 hub-deps: install
-	$(VPY) -m pip install --quiet -e ".[dev,hub]"
 	mkdir -p $(HUB_NODE)
 	npm install --silent --no-save --no-fund --no-audit --prefix $(HUB_NODE) configurable-http-proxy@4
 
@@ -66,19 +73,16 @@ class-test: hub-deps
 	$(VPY) tests/class_test.py --students $(STUDENTS) --chp $(CHP)
 
 bench: install
-	$(VPY) -m pip install --quiet -e ".[dev,bench]"
 	cd benchmarks && $(abspath $(VPY)) run_all.py $(BENCH)
 
 # Course website (book/README.md): build/book/ from the lessons, explorers and docs/, reusing the
 # executed notebooks of the last notebook test run (build/executed/); axe-core from npm into build/axe/
 AXE_DIR := build/axe
 book-deps: install
-	$(VPY) -m pip install --quiet -e ".[dev,book]"
 	mkdir -p $(AXE_DIR)
 	npm install --silent --no-save --no-fund --no-audit --prefix $(AXE_DIR) axe-core@4
 
 book: install
-	$(VPY) -m pip install --quiet -e ".[dev,book]"
 	$(VPY) book/build.py
 
 # Chromium over every page: no console errors, no broken links, 0 serious/critical axe violations

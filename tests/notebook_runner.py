@@ -4,6 +4,11 @@ Checkpoint cells carry the tag ``checkpoint`` and, in their metadata, ``solution
 line(s) a correct learner would write in place of ``answer = None``. The runner puts
 them in, executes the whole notebook, and returns the feedback lines, wall time and
 peak memory, so tests can prove every checkpoint really says ✅ for the right answer.
+
+`run_notebook_once` executes a notebook at most once per test run, whichever test or xdist worker
+asks first (a file lock, and the report stamped with the run's id and the source's SHA-256); the
+`executed_notebook` fixture (conftest.py) gives the executed notebook to any test that needs its
+outputs, so no test executes a lesson a second time.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from helpers import ROOT
 from toolkit.nbexec import notebook_client
 
 REPORT_DIR = ROOT / "build" / "notebook-report"
+LOCK_DIR = ROOT / "build" / "notebook-locks"
 EXECUTED_DIR = ROOT / "build" / "executed"   # reused by `make book` (book/build.py)
 PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)
 _MEASURE = """
@@ -105,6 +111,39 @@ def run_notebook(path: Path, timeout: int = 600) -> dict:
               "slowest_cell": max(cell_s.items(), key=lambda kv: kv[1], default=None)}
     save_executed(nb, path)
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    name = str(path.relative_to(ROOT)).replace("/", "__")
-    (REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    _report_path(path).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     return report
+
+
+def _report_path(path: Path) -> Path:
+    return REPORT_DIR / (str(path.relative_to(ROOT)).replace("/", "__") + ".json")
+
+
+def run_notebook_once(path: Path, run_id: str, timeout: int = 600) -> dict:
+    """`run_notebook` once per test run ``run_id`` (pytest-xdist's ``testrun_uid``): the first
+    caller executes, under a file lock, and stamps the report; every later caller, in any worker,
+    gets that report. A notebook that failed is not executed again in the same run: later callers
+    get the first error, so a broken lesson costs one execution."""
+    from filelock import FileLock
+
+    path = Path(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    report_file = _report_path(path)
+    with FileLock(str(LOCK_DIR / (report_file.stem + ".lock"))):
+        if report_file.exists():
+            report = json.loads(report_file.read_text())
+            if report.get("run_id") == run_id and report.get("source_sha256") == digest:
+                if "error" in report:
+                    raise RuntimeError(f"{report['notebook']} failed earlier in this run:\n{report['error']}")
+                return report
+        stamp = {"run_id": run_id, "source_sha256": digest}
+        try:
+            report = {**run_notebook(path, timeout), **stamp}
+        except Exception as err:
+            REPORT_DIR.mkdir(parents=True, exist_ok=True)
+            failed = {"notebook": str(path.relative_to(ROOT)), "error": f"{type(err).__name__}: {err}", **stamp}
+            report_file.write_text(json.dumps(failed, indent=1, ensure_ascii=False))
+            raise
+        report_file.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+        return json.loads(report_file.read_text())  # the same form for every caller

@@ -1,4 +1,5 @@
-"""The 5,000 x 500,000 PCA benchmark (benchmarks/bench_scale.py): its PLINK writer/reader and a --small run.
+"""The 5,000 x 500,000 PCA benchmark (benchmarks/bench_scale.py): its PLINK writer read back by bio2zarr's
+PLINK converter, and a --small run.
 
 The lesson itself (notebooks/20_scaling_to_biobank_size.ipynb) is run by test_notebooks.py; speed and memory
 targets are checked by `make bench`, never here.
@@ -33,24 +34,37 @@ def bench(monkeypatch, tmp_path):
     sys.modules.pop("bench_scale", None)
 
 
-def test_bed_round_trip_keeps_alt_counts_and_missing_calls(bench, tmp_path):
+def _fileset(bench, stem, alt):
+    """A PLINK 1 fileset from ALT counts (variants x people, 3 = missing) with the benchmark's writer."""
+    n_var, n_people = alt.shape
+    stem.with_suffix(".bed").write_bytes(bytes([0x6C, 0x1B, 0x01]) + bench.pack_bed(alt))
+    stem.with_suffix(".bim").write_text("".join(f"1\t1:{i + 1}\t0\t{i + 1}\tG\tA\n" for i in range(n_var)))
+    stem.with_suffix(".fam").write_text("".join(f"POP\tp{j}\t0\t0\t0\t-9\n" for j in range(n_people)))
+
+
+def test_bed_written_by_the_benchmark_reads_back_through_bio2zarr(bench, tmp_path):
+    from toolkit.genomics import open_zarr
+
     rng = np.random.default_rng(0)
     alt = rng.integers(0, 4, size=(40, 13), dtype=np.uint8)  # 3 = missing; 13 people: a padded last byte
     stem = tmp_path / "roundtrip"
-    stem.with_suffix(".bed").write_bytes(bytes([0x6C, 0x1B, 0x01]) + bench.pack_bed(alt))
-    bench.STEM, bench.CHUNK = stem, 16  # chunks of 16, 16 and 8 variants
-    calls = np.concatenate([c for _, c in bench.read_bed_chunks(13)])
+    _fileset(bench, stem, alt)
+    bench.CHUNK = 16  # chunks of 16, 16 and 8 variants
+    cg = open_zarr(bench.plink_to_zarr(stem, tmp_path / "roundtrip.vcz", 13))
     expected = np.where(alt[..., None] == 3, -1, (np.arange(2) >= 2 - alt[..., None]).astype(np.int8))
-    assert calls.shape == (len(alt), 13, 2)
-    np.testing.assert_array_equal(calls, expected)
+    assert cg.chunks[:2] == (16, 13) and cg.sample_ids.tolist() == [f"p{j}" for j in range(13)]
+    np.testing.assert_array_equal(cg.gt.compute(), expected)
+    assert cg.variant_info[["ref", "alt"]].drop_duplicates().values.tolist() == [["A", "G"]]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".vcz") == ["roundtrip.vcz"]
 
 
-def test_bed_reader_rejects_a_file_that_is_not_snp_major_bed(bench, tmp_path):
+def test_plink_conversion_rejects_a_file_that_is_not_snp_major_bed(bench, tmp_path):
     stem = tmp_path / "bad"
+    _fileset(bench, stem, np.zeros((2, 4), dtype=np.uint8))
     stem.with_suffix(".bed").write_bytes(b"not a bed file")
-    bench.STEM = stem
-    with pytest.raises(ValueError, match="not a SNP-major PLINK 1 .bed"):
-        next(bench.read_bed_chunks(4))
+    with pytest.raises(ValueError, match="magic bytes"):
+        bench.plink_to_zarr(stem, tmp_path / "bad.vcz", 4)
+    assert not [p for p in tmp_path.iterdir() if ".vcz" in p.name]  # nothing half-written
 
 
 @pytest.mark.slow

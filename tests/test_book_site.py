@@ -1,6 +1,7 @@
-"""The built course website (`make book`, build/book/) and the Voila explorers in real Chromium:
-every page opens with no console error, no internal link is broken, and axe-core finds no
-serious or critical accessibility violation. Each page's counts go to build/book-audit.json.
+"""The built course website (`make book`, build/book/) in real Chromium: every page opens with
+no console error, no internal link is broken, and axe-core finds no serious or critical
+accessibility violation. Each page's counts go to build/book-audit.json. (The Voila explorers'
+audit runs in tests/test_explorers_browser.py, on the render its tests already make.)
 
 `make book-check` builds the site and runs this file with BOOK_SITE_REQUIRED=1 (CI), where a
 missing site or a missing tool is a failure; elsewhere these tests skip until `make book`.
@@ -9,15 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, free_port, unavailable
+from helpers import ROOT, unavailable
 
 sys.path.insert(0, str(ROOT / "book"))
 import audit  # noqa: E402
@@ -98,47 +95,5 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(site_report):
 
 
 # ------------------------------------------------------------------ Voila explorers
-def test_voila_explorers_have_no_serious_or_critical_axe_violation(tmp_path):
-    voila = shutil.which("voila", path=os.path.dirname(sys.executable))
-    _need(voila is not None, "voila is not installed")
-    _need(Path(audit.CHROMIUM).exists() and audit.AXE.exists(), "Chromium or axe-core missing")
-    from playwright.sync_api import sync_playwright
-
-    port, token = free_port(), "book-a11y-token"
-    log = tmp_path / "voila.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([voila, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-                                 f"--token={token}", str(ROOT / "notebooks" / "explorers")],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    results = {}
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/?token={token}", timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None, log.read_text()[-2000:]
-                time.sleep(0.5)
-        axe = audit.AXE.read_text()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=audit.CHROMIUM, args=audit.ARGS)
-            for nb in sorted((ROOT / "notebooks" / "explorers").glob("*.ipynb")):
-                page = browser.new_page()
-                page.goto(f"{base}/voila/render/{nb.name}?token={token}", timeout=180_000)
-                page.wait_for_selector(".js-plotly-plot", timeout=180_000)
-                page.evaluate(axe)
-                results[nb.stem] = page.evaluate("""async () => (await axe.run(document,
-                    {resultTypes: ['violations']})).violations.map(v => ({id: v.id,
-                    impact: v.impact, nodes: v.nodes.length,
-                    target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
-                page.close()
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    (ROOT / "build").mkdir(exist_ok=True)
-    (ROOT / "build" / "voila-audit.json").write_text(json.dumps(results, indent=1))
-    bad = {nb: [v for v in found if v["impact"] in ("serious", "critical")]
-           for nb, found in results.items()}
-    assert {nb: v for nb, v in bad.items() if v} == {}
+# Their axe-core audit runs on the Voila render that tests/test_explorers_browser.py already makes
+# (one execution per explorer; results in build/voila-audit.json).

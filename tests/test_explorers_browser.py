@@ -7,6 +7,10 @@ explorer, waits for the app, moves one control like a user would (keyboard on a 
 choosing from a drop-down, ticking a box) and checks from the DOM that the summary text and
 the plotly SVG changed. Screenshots go to build/screenshots/. Skips when Chromium or
 Voila is missing (fails instead with TOOLKIT_REQUIRE_TOOLS=1).
+
+Each Voila render is also audited with axe-core before the control moves (no serious or critical
+violation; results in build/voila-audit.json): the audit shares the render, so every explorer is
+executed once per server, not once more for the audit.
 """
 from __future__ import annotations
 
@@ -107,7 +111,35 @@ def _open(browser, server, name: str, ready_text: str):
     page.wait_for_selector(f".widget-html-content:has-text('{ready_text}')",
                            timeout=LOAD_TIMEOUT_MS)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    if kind == "voila":
+        _axe_audit(page, name)
     return page
+
+
+# ---- axe-core audit of each Voila render (issue #34: one execution per explorer and server) ----
+AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+VOILA_AUDIT = ROOT / "build" / "voila-audit.json"
+_AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(
+    v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+           target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+
+
+def _axe_audit(page, name: str) -> None:
+    """Run axe-core on the rendered explorer; record its violations; fail on serious or critical."""
+    import json
+
+    if not AXE.exists():
+        if os.environ.get("TOOLKIT_REQUIRE_TOOLS") == "1" or os.environ.get("BOOK_SITE_REQUIRED") == "1":
+            pytest.fail(f"axe-core missing at {AXE}: run `make book-deps`")
+        return
+    page.evaluate(AXE.read_text())
+    found = page.evaluate(_AXE_RUN)
+    audit = json.loads(VOILA_AUDIT.read_text()) if VOILA_AUDIT.exists() else {}
+    VOILA_AUDIT.parent.mkdir(parents=True, exist_ok=True)
+    VOILA_AUDIT.write_text(json.dumps({**audit, name: found}, indent=1))
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{name} in Voila: serious or critical axe violations {bad}"
+# ---- end of the axe-core audit ----
 
 
 def _summary(page) -> str:

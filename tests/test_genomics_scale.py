@@ -2,8 +2,8 @@
 
 A small simulated cohort (make_population, 3 x 40 people, 1 Mb) with 2% missing calls,
 some half-missing calls ('0/.') and one variant with no calls at all is written to a VCF
-and converted with bio2zarr (vcf_to_zarr), and also written directly (write_zarr,
-ZarrWriter). Every statistic computed chunk by chunk must equal the in-memory one.
+and converted with bio2zarr (vcf_to_zarr), and also written from memory (write_zarr, which
+converts through bio2zarr too). Every statistic computed chunk by chunk must equal the in-memory one.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from toolkit.datasets import make_population
-from toolkit.genomics import (ChunkedGenotypes, Genotypes, VCFFormatError, ZarrWriter,
+from toolkit.genomics import (ChunkedGenotypes, Genotypes, VCFFormatError,
                               allele_frequencies, call_rate, filter_variants, genotype_counts,
                               hwe_exact, minor_allele_frequencies, open_zarr, pca, vcf_to_zarr,
                               write_vcf, write_zarr)
@@ -248,35 +248,29 @@ def test_same_results_on_a_distributed_local_cluster(cohort):
     pd.testing.assert_frame_equal(remote[2], local[2], rtol=1e-10)
 
 
-def test_zarr_writer_appends_uneven_chunks(cohort, tmp_path):
+def test_write_zarr_keeps_chunks_and_sample_info(cohort, tmp_path):
     g, _, _, _ = cohort
-    path = tmp_path / "grown.vcz"
-    bounds = [0, 1, 350, 351, 2000, 2001, g.n_variants]  # pieces smaller and larger than a chunk
-    with ZarrWriter(path, g.samples, variants_chunk_size=500, sample_info=g.sample_info) as w:
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            w.append(g.subset(variants=slice(a, b)))
-    cg = open_zarr(path)
-    assert cg.chunks[0] == 500
+    cg = open_zarr(write_zarr(g, tmp_path / "chunked.vcz", variants_chunk_size=500))
+    assert cg.chunks[0] == 500 and cg.chunks[1] == g.n_samples  # all samples in one chunk
     np.testing.assert_array_equal(cg.to_genotypes().calls, g.calls)
     pd.testing.assert_frame_equal(cg.sample_info, g.sample_info.rename_axis("sample"),
                                   check_dtype=False)
     assert (cg.variant_info["pos"].to_numpy() == g.positions).all()
+    assert sorted(os.listdir(tmp_path)) == ["chunked.vcz"]  # bio2zarr's intermediate files are gone
 
 
-def test_zarr_writer_rejects_other_samples_and_leaves_nothing_on_error(cohort, tmp_path):
+def test_write_zarr_replaces_only_when_asked_and_leaves_nothing_on_error(cohort, tmp_path):
     g, _, _, _ = cohort
-    path = tmp_path / "broken.vcz"
-    with pytest.raises(ValueError, match="samples differ"):
-        with ZarrWriter(path, g.samples[::-1]) as w:
-            w.append(g.subset(variants=slice(0, 10)))
-    assert os.listdir(tmp_path) == []
+    path = tmp_path / "store.vcz"
     write_zarr(g.subset(variants=slice(0, 10)), path)
     with pytest.raises(FileExistsError, match="overwrite=True"):
         write_zarr(g, path)
     assert open_zarr(path).n_variants == 10
     write_zarr(g.subset(variants=slice(0, 20)), path, overwrite=True)
     assert open_zarr(path).n_variants == 20
-    assert sorted(os.listdir(tmp_path)) == ["broken.vcz"]
+    with pytest.raises(ValueError, match="variants_chunk_size"):
+        write_zarr(g, tmp_path / "zero.vcz", variants_chunk_size=0)
+    assert sorted(os.listdir(tmp_path)) == ["store.vcz"]
 
 
 def test_vcf_to_zarr_errors_leave_no_partial_output(cohort, tmp_path):
@@ -328,15 +322,14 @@ def test_multiallelic_vcf_keeps_all_alt_alleles(tmp_path):
     pd.testing.assert_frame_equal(genotype_counts(cg), genotype_counts(g), check_dtype=False)
 
 
-def test_zarr_writer_checks_sample_info(tmp_path):
+def test_write_zarr_checks_and_orders_sample_info(tmp_path):
     g = Genotypes([[[0, 1], [1, 1]]], ["p1", "p2"], ["rs1"], ["22"], [100], ["A"], ["G"])
+    g.sample_info = pd.DataFrame({"pop": list("abc")})
     with pytest.raises(ValueError, match="sample_info has 3 rows"):
-        ZarrWriter(tmp_path / "x.vcz", g.samples, sample_info=pd.DataFrame({"pop": list("abc")}))
+        write_zarr(g, tmp_path / "x.vcz")
     assert os.listdir(tmp_path) == []
-    info = pd.DataFrame({"pop": ["B", "A"]}, index=["p2", "p1"])  # reordered to match samples
-    with ZarrWriter(tmp_path / "x.vcz", g.samples, sample_info=info) as w:
-        w.append(g)
-    assert open_zarr(tmp_path / "x.vcz").sample_info["pop"].tolist() == ["A", "B"]
+    g.sample_info = pd.DataFrame({"pop": ["B", "A"]}, index=["p2", "p1"])  # reordered to match samples
+    assert open_zarr(write_zarr(g, tmp_path / "x.vcz")).sample_info["pop"].tolist() == ["A", "B"]
 
 
 def test_open_zarr_errors(tmp_path):

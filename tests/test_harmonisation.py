@@ -70,27 +70,86 @@ def test_combat_removes_a_known_shift_and_keeps_a_covariate():
 
 def test_combat_transform_applies_training_estimates():
     X, site, _, _ = _site_data()
-    model = ComBat().fit(X[::2], site[::2])
-    out = model.transform(X[1::2], site[1::2])
+    model = ComBat().fit(X[::2], site=site[::2])
+    out = model.transform(X[1::2], site=site[1::2])
     assert out.shape == X[1::2].shape and np.isfinite(out).all()
 
 
 def test_combat_errors():
     X, site, _, _ = _site_data()
     with pytest.raises(ValueError, match="at least 2 sites"):
-        ComBat().fit(X, np.repeat("A", len(X)))
+        ComBat().fit(X, site=np.repeat("A", len(X)))
     with pytest.raises(ValueError, match=r"at least 2 samples.*\['C'\]"):
-        ComBat().fit(X[:71], site[:71])
+        ComBat().fit(X[:71], site=site[:71])
     with pytest.raises(ValueError, match="one label per sample"):
-        ComBat().fit(X, site[:-1])
+        ComBat().fit(X, site=site[:-1])
     with pytest.raises(ValueError, match="NaN"):
-        ComBat().fit(np.where(np.eye(90, 8) == 1, np.nan, X), site)
+        ComBat().fit(np.where(np.eye(90, 8) == 1, np.nan, X), site=site)
     with pytest.raises(ValueError, match="zero residual variance"):
-        ComBat().fit(np.c_[X, np.ones(90)], site)
+        ComBat().fit(np.c_[X, np.ones(90)], site=site)
     with pytest.raises(RuntimeError, match="not fitted"):
-        ComBat().transform(X, site)
+        ComBat().transform(X, site=site)
     with pytest.raises(ValueError, match=r"sites \['D'\] were not"):
-        ComBat().fit(X, site).transform(X[:2], ["A", "D"])
+        ComBat().fit(X, site=site).transform(X[:2], site=["A", "D"])
+    # the site is never positional: a Pipeline passes y there, and ComBat must not take it for sites
+    with pytest.raises(ValueError, match="neither a site column"):
+        ComBat().fit(X, site)
+    with pytest.raises(ValueError, match="both a site column"):
+        ComBat(site=0).fit(X, site=site)
+    with pytest.raises(ValueError, match=r"column 'hospital' is not in X"):
+        ComBat(site="hospital").fit(pd.DataFrame(X).add_prefix("f").assign(site=site))
+
+
+def _site_frame(seed=2):
+    X, site, age, sex = _site_data(seed)
+    features = [f"f{i}" for i in range(X.shape[1])]
+    return pd.DataFrame(X, columns=features).assign(hospital=site, age=age, sex=sex), features
+
+
+def test_combat_site_column_equals_site_keyword():
+    frame, features = _site_frame()
+    X, site = frame[features].to_numpy(), frame["hospital"].to_numpy()
+    by_keyword, _ = combat(X, site, frame[["age", "sex"]])
+    model = ComBat(site="hospital", covariates=["age", "sex"]).fit(frame)
+    np.testing.assert_allclose(model.transform(frame), by_keyword, rtol=1e-12, atol=1e-12)
+    assert model.get_feature_names_out().tolist() == features
+    # an array with the site as column 0 (a position, as for any array column) gives the same
+    array = np.c_[site.astype(object), X]
+    np.testing.assert_allclose(ComBat(site=0).fit_transform(array), combat(X, site)[0], rtol=1e-12)
+    with pytest.raises(ValueError, match="X has 9 columns"):
+        ComBat(site=9).fit(array)
+
+
+def test_combat_in_a_pipeline_is_fitted_on_each_training_fold_only():
+    """cross_val_score with ComBat in a Pipeline gives, fold by fold, the same scores as fitting
+    ComBat on the training rows by hand, and differs from ComBat fitted on everyone first."""
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    h = make_three_hospitals(random_state=0, images_per_site=0)
+    features = list(h.features.columns)
+    frame = h.features.assign(site=h.patients["site"].to_numpy())
+    y = h.patients["mutation"].to_numpy()
+    pipe = make_pipeline(ComBat(site="site"), LogisticRegression(max_iter=1000))
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    scores = cross_val_score(pipe, frame, y, cv=folds, scoring="roc_auc")
+    by_hand, leaky = [], []
+    X, site = frame[features].to_numpy(), frame["site"].to_numpy()
+    X_all = ComBat().fit_transform(X, site=site)
+    for train, test in folds.split(frame, y):
+        combat_fold = ComBat().fit(X[train], site=site[train])
+        model = LogisticRegression(max_iter=1000).fit(combat_fold.transform(X[train], site=site[train]),
+                                                      y[train])
+        by_hand.append(roc_auc_score(y[test], model.predict_proba(
+            combat_fold.transform(X[test], site=site[test]))[:, 1]))
+        model = LogisticRegression(max_iter=1000).fit(X_all[train], y[train])
+        leaky.append(roc_auc_score(y[test], model.predict_proba(X_all[test])[:, 1]))
+    np.testing.assert_allclose(scores, by_hand, rtol=1e-12)
+    assert not np.allclose(scores, leaky)
+    assert clone(pipe).get_params()["combat__site"] == "site" and 0.5 < scores.mean() <= 1.0
 
 
 # --- genome builds and alleles ---------------------------------------------------------------

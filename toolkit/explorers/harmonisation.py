@@ -39,7 +39,7 @@ def _state(site_effect: float, rate_c: float, random_state: int = 0) -> dict:
     X, site = h.features.to_numpy(), h.patients["site"].to_numpy()
     y = h.patients["mutation"].to_numpy()
     j = list(h.features.columns).index("firstorder_sd_au")
-    harmonised = {"none": X, "inside": ComBat().fit_transform(X, site)}
+    harmonised = {"none": X, "inside": ComBat().fit_transform(X, site=site)}
     out = {"chance": float(pd.Series(site).value_counts(normalize=True).max()),
            "rates": h.patients.groupby("site")["mutation"].mean().round(2).to_dict()}
     true = h.features_true.iloc[:, j].groupby(site).mean()

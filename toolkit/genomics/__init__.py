@@ -5,7 +5,7 @@ from .vcf_read import VCFFormatError, read_vcf
 from .stats import (allele_frequencies, call_rate, filter_variants, genotype_counts, hwe_exact,
                     minor_allele_frequencies)
 from .structure import pca, standardized_dosage
-from .zarr_store import ChunkedGenotypes, ZarrWriter, open_zarr, vcf_to_zarr, write_zarr
+from .zarr_store import ChunkedGenotypes, open_zarr, vcf_to_zarr, write_zarr
 from .association import align_to_samples, genomic_inflation, gwas
 from .prs import (clump_and_threshold, make_trait, odds_ratio_top_vs_rest, polygenic_score,
                   r2_by_group, risk_by_quantile)
@@ -19,6 +19,6 @@ __all__ = ["Genotypes", "write_vcf", "read_vcf", "VCFFormatError", "allele_frequ
            "genomic_inflation", "gwas", "clump_and_threshold", "make_trait", "polygenic_score",
            "risk_by_quantile", "odds_ratio_top_vs_rest", "r2_by_group",
            "view_manhattan", "view_pca", "view_qq"]
-__all__ += ["ChunkedGenotypes", "ZarrWriter", "open_zarr", "vcf_to_zarr", "write_zarr"]
+__all__ += ["ChunkedGenotypes", "open_zarr", "vcf_to_zarr", "write_zarr"]
 __all__ += ["pharmacogenomics", "diplotype_to_phenotype", "recommend_clopidogrel",
             "simulate_star_alleles"]

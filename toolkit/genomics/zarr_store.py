@@ -8,8 +8,9 @@ The layout follows the VCF Zarr specification (Czech et al., "Analysis-ready VCF
 scale using Zarr", GigaScience 2025, doi:10.1093/gigascience/giaf049) as bio2zarr writes it:
 ``call_genotype`` (variants, samples, ploidy) int8 with -1 missing, ``variant_position``,
 ``variant_allele`` (REF, ALT), ``variant_contig`` (index into ``contig_id``), ``variant_id``,
-``sample_id``. Stores made by bio2zarr's ``vcf2zarr`` command open here too; `write_zarr`
-writes the same arrays (zarr format 2), plus ``sample_<column>`` arrays for ``sample_info``.
+``sample_id``. bio2zarr writes every store: `vcf_to_zarr` converts a VCF; `write_zarr` writes
+in-memory genotypes as a VCF and converts it the same way, adding ``sample_<column>`` arrays for
+``sample_info``. Stores made by bio2zarr's own commands (``vcf2zarr``, ``plink2zarr``) open here too.
 """
 from __future__ import annotations
 
@@ -23,10 +24,7 @@ import pandas as pd
 
 from .genotypes import Genotypes, check_axis
 
-__all__ = ["vcf_to_zarr", "write_zarr", "ZarrWriter", "open_zarr", "ChunkedGenotypes"]
-
-_VCF_ZARR_VERSION = "0.5"  # the version bio2zarr 0.2 writes
-_FIELDS = ("calls", "variant_ids", "chrom", "positions", "ref", "alt")  # per-variant, in order
+__all__ = ["vcf_to_zarr", "write_zarr", "open_zarr", "ChunkedGenotypes"]
 
 
 def _part_dir(target: Path) -> Path:
@@ -99,18 +97,29 @@ def vcf_to_zarr(vcf_path: str | os.PathLike, zarr_path: str | os.PathLike, *,
     >>> open_zarr(store).gt.compute()[:, :, 0].tolist()
     [[0, 1], [0, -1]]
     """
-    import logging
-
-    from bio2zarr import vcf as b2z_vcf
-
-    from .vcf_read import VCFFormatError
-
     vcf_path, target = Path(vcf_path), Path(zarr_path)
     if not vcf_path.is_file():
         raise FileNotFoundError(f"VCF file not found: {vcf_path}")
     _check_target(target, overwrite)
     work = _part_dir(target)
     work.mkdir(parents=True)
+    try:
+        store = _convert_vcf(vcf_path, work, variants_chunk_size, samples_chunk_size,
+                             worker_processes)
+        return _move_into_place(store, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _convert_vcf(vcf_path: Path, work: Path, variants_chunk_size: int, samples_chunk_size: int,
+                 worker_processes: int = 0) -> Path:
+    """bio2zarr's VCF converter into ``work/store.vcz`` (its intermediate files in ``work/icf``)."""
+    import logging
+
+    from bio2zarr import vcf as b2z_vcf
+
+    from .vcf_read import VCFFormatError
+
     b2z_log = logging.getLogger("bio2zarr")
     level = b2z_log.level
     b2z_log.setLevel(logging.ERROR)  # 'Total records unknown' for unindexed files: harmless
@@ -120,14 +129,13 @@ def vcf_to_zarr(vcf_path: str | os.PathLike, zarr_path: str | os.PathLike, *,
         b2z_vcf.convert([str(vcf_path)], str(work / "store.vcz"), icf_path=str(work / "icf"),
                         variants_chunk_size=variants_chunk_size,
                         samples_chunk_size=samples_chunk_size, worker_processes=worker_processes)
-        return _move_into_place(work / "store.vcz", target)
+        return work / "store.vcz"
     except Exception as err:
         raise VCFFormatError(f"{vcf_path.name}: bio2zarr could not convert this VCF "
                              f"({type(err).__name__}: {err}). Check it with `bcftools view "
                              f"{vcf_path}`: copy a truncated file again, or fix the line it reports.") from err
     finally:
         b2z_log.setLevel(level)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _vcf_sample_count(vcf_path: Path) -> int:
@@ -141,193 +149,34 @@ def _vcf_sample_count(vcf_path: Path) -> int:
         reader.close()
 
 
-def _compressor():
-    """zstd level 5 on bit-shuffled bytes: as small as bio2zarr's level 7 on genotypes, ~30x faster to write."""
-    import numcodecs
-
-    return numcodecs.Blosc(cname="zstd", clevel=5, shuffle=numcodecs.Blosc.BITSHUFFLE)
-
-
-class ZarrWriter:
-    """Write a VCF Zarr store a chunk of variants at a time (for cohorts larger than memory).
-
-    Parameters
-    ----------
-    zarr_path : path
-        The folder to create. Written under a temporary name; `close` renames it.
-    sample_ids : sequence of str
-        One id per person, in the column order of every appended chunk.
-    variants_chunk_size : int, default 10,000
-        Variants per stored chunk; appended rows are buffered until a chunk is full.
-    samples_chunk_size : int, optional
-        Samples per stored chunk; default all samples in one chunk (fastest for PCA).
-    sample_info : DataFrame, optional
-        One row per sample (e.g. ``population``); each column is stored as ``sample_<name>``.
-    overwrite : bool, default False
-        Replace an existing store (only when `close` succeeds).
-
-    Notes
-    -----
-    Until `close` the data lives in a hidden folder ``.<name>.part-<random>`` next to
-    ``zarr_path``; `abort` (or an error inside a ``with`` block) deletes it. Each full chunk
-    is compressed and written as soon as it is complete, so memory holds at most one chunk
-    plus the piece being appended.
-
-    Examples
-    --------
-    Use it as a context manager: the store appears only if the block finishes without error.
-
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "grow.vcz"
-    >>> g = Genotypes([[[0, 1], [1, 1]], [[0, 0], [-1, -1]]], ["p1", "p2"], ["rs1", "rs2"],
-    ...               ["22", "22"], [100, 200], ["A", "C"], ["G", "T"])
-    >>> with ZarrWriter(path, g.samples, variants_chunk_size=1) as w:
-    ...     w.append(g.subset(variants=[0]))
-    ...     w.append(g.subset(variants=[1]))
-    >>> open_zarr(path).n_variants
-    2
-    """
-
-    def __init__(self, zarr_path: str | os.PathLike, sample_ids, *, variants_chunk_size: int = 10_000,
-                 samples_chunk_size: int | None = None, sample_info: pd.DataFrame | None = None,
-                 overwrite: bool = False) -> None:
-        import zarr
-
-        self.path = Path(zarr_path)
-        _check_target(self.path, overwrite)
-        self.sample_ids = np.asarray(sample_ids, dtype=str)
-        if variants_chunk_size < 1:
-            raise ValueError(f"variants_chunk_size must be >= 1; got {variants_chunk_size}")
-        self.variants_chunk_size = int(variants_chunk_size)
-        n = len(self.sample_ids)
-        self._s_chunk = int(min(samples_chunk_size or n, n) or 1)
-        self._tmp = _part_dir(self.path)
-        self._root = zarr.open_group(str(self._tmp), mode="w", zarr_format=2)
-        try:
-            self._create_arrays(n)
-            self._write_sample_info(sample_info)
-        except BaseException:
-            self.abort()
-            raise
-        self._contigs: list[str] = []
-        self._buffer: list[Genotypes] = []
-        self._buffered = 0
-        self.n_variants = 0
-        self._closed = False
-
-    def _create_arrays(self, n: int) -> None:
-        """Empty, growable arrays of the VCF Zarr layout (zarr format 2, as bio2zarr writes)."""
-        self._arrays = {}
-        v, s, calls = self.variants_chunk_size, self._s_chunk, ("variants", "samples", "ploidy")
-        self._new("call_genotype", (0, n, 2), (v, s, 2), "i1", calls, -1)
-        self._new("call_genotype_mask", (0, n, 2), (v, s, 2), "bool", calls, False)
-        self._new("variant_position", (0,), (v,), "i4", ("variants",), 0)
-        self._new("variant_contig", (0,), (v,), "i2", ("variants",), 0)
-        self._new("variant_id", (0,), (v,), str, ("variants",), "")
-        self._new("variant_id_mask", (0,), (v,), "bool", ("variants",), False)
-        self._new("variant_allele", (0, 2), (v, 2), str, ("variants", "alleles"), "")
-        self._write_small("sample_id", self.sample_ids, ("samples",))
-
-    def _write_sample_info(self, sample_info: pd.DataFrame | None) -> None:
-        if sample_info is None:
-            return
-        if set(self.sample_ids) <= set(sample_info.index.astype(str)):
-            sample_info = sample_info.set_axis(sample_info.index.astype(str)).loc[self.sample_ids]
-        elif len(sample_info) != len(self.sample_ids):
-            raise ValueError(f"sample_info has {len(sample_info)} rows and is not indexed by the "
-                             f"{len(self.sample_ids)} sample ids; index it by sample id.")
-        for col in sample_info.columns:
-            self._write_small(f"sample_{col}", np.asarray(sample_info[col], dtype=str), ("samples",))
-
-    def _new(self, name, shape, chunks, dtype, dims, fill):
-        arr = self._root.create_array(name, shape=shape, chunks=chunks, dtype=dtype,
-                                      compressors=_compressor(), fill_value=fill)
-        arr.attrs["_ARRAY_DIMENSIONS"] = list(dims)
-        self._arrays[name] = arr
-
-    def _write_small(self, name, values, dims):
-        values = np.asarray(values)
-        if values.dtype.kind in "OUS":
-            values = values.astype(str)
-        arr = self._root.create_array(name, shape=values.shape, chunks=values.shape or (1,),
-                                      dtype=str if values.dtype.kind == "U" else values.dtype,
-                                      compressors=_compressor())
-        arr[...] = values
-        arr.attrs["_ARRAY_DIMENSIONS"] = list(dims)
-
-    def append(self, g: Genotypes) -> None:
-        """Add the variants of ``g`` (same samples, same order) after those written so far."""
-        if self._closed:
-            raise ValueError(f"{self.path}: this ZarrWriter is closed; open a new one to write more.")
-        if not isinstance(g, Genotypes):
-            raise TypeError(f"append expects a Genotypes chunk; got {type(g).__name__}")
-        if g.n_samples != len(self.sample_ids) or not np.array_equal(g.samples, self.sample_ids):
-            raise ValueError(f"{self.path}: the chunk's samples differ from the writer's "
-                             f"{len(self.sample_ids)} sample_ids (same people, same order needed).")
-        self._buffer.append(g)
-        self._buffered += g.n_variants
-        if self._buffered >= self.variants_chunk_size:
-            self._flush(everything=False)
-
-    def _flush(self, everything: bool) -> None:
-        """Write the buffered variants (only whole chunks unless ``everything``); keep the rest."""
-        data = {f: np.concatenate([getattr(b, f) for b in self._buffer]) for f in _FIELDS}
-        n = len(data["calls"])
-        n_write = n if everything else n - n % self.variants_chunk_size
-        self._write_rows({f: v[:n_write] for f, v in data.items()})
-        tail = [data[f][n_write:] for f in _FIELDS]
-        self._buffer = [Genotypes(tail[0], self.sample_ids, *tail[1:])] if n_write < n else []
-        self._buffered = n - n_write
-
-    def _write_rows(self, d: dict) -> None:
-        """Append rows (arrays named as `Genotypes` fields) to the end of every variant array."""
-        self._contigs += [c for c in dict.fromkeys(d["chrom"].tolist()) if c not in self._contigs]
-        rows = {"call_genotype": d["calls"], "call_genotype_mask": d["calls"] < 0,
-                "variant_position": d["positions"],
-                "variant_contig": pd.Index(self._contigs).get_indexer(d["chrom"]),
-                "variant_id": d["variant_ids"], "variant_id_mask": np.isin(d["variant_ids"], ["", "."]),
-                "variant_allele": np.stack([d["ref"], d["alt"]], axis=1)}
-        start, stop = self.n_variants, self.n_variants + len(d["calls"])
-        for name, values in rows.items():
-            arr = self._arrays[name]
-            arr.resize((stop, *arr.shape[1:]))
-            arr[start:stop] = values
-        self.n_variants = stop
-
-    def close(self) -> Path:
-        """Write what is buffered, the contig list and the metadata; move the store into place."""
-        if self._closed:
-            return self.path
-        if self._buffered:
-            self._flush(everything=True)
-        self._write_small("contig_id", np.asarray(self._contigs or ["."], dtype=str), ("contigs",))
-        self._root.attrs.update({"vcf_zarr_version": _VCF_ZARR_VERSION,
-                                 "source": "toolkit.genomics.ZarrWriter"})
-        self._closed = True
-        return _move_into_place(self._tmp, self.path)
-
-    def abort(self) -> None:
-        """Discard everything written so far (nothing is left on disk)."""
-        self._closed = True
-        shutil.rmtree(self._tmp, ignore_errors=True)
-
-    def __enter__(self) -> "ZarrWriter":
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
-
-
 def write_zarr(g: Genotypes, zarr_path: str | os.PathLike, *, variants_chunk_size: int = 10_000,
                samples_chunk_size: int | None = None, overwrite: bool = False) -> Path:
     """Write in-memory `Genotypes` to a VCF Zarr store (the layout `vcf_to_zarr` makes).
 
-    ``sample_info`` columns (e.g. ``population``) are kept as ``sample_<name>`` arrays, so
-    `open_zarr(...).sample_info` gives them back. For cohorts that do not fit in memory, use
-    `ZarrWriter` and append chunks of variants.
+    The genotypes are written as a VCF next to the store and converted by bio2zarr, as
+    `vcf_to_zarr` does; ``sample_info`` columns (e.g. ``population``) are added as
+    ``sample_<name>`` arrays, so `open_zarr(...).sample_info` gives them back. Nothing is left
+    behind if a step fails. Data larger than memory go to a VCF or PLINK fileset first, which
+    bio2zarr converts chunk by chunk (``vcf_to_zarr``; ``bio2zarr.plink.convert``, as
+    ``benchmarks/bench_scale.py`` does).
+
+    Parameters
+    ----------
+    g : Genotypes
+    zarr_path : path
+        The folder to create.
+    variants_chunk_size : int, default 10,000
+    samples_chunk_size : int, optional
+        Samples per chunk; default all samples in one chunk (fastest for PCA).
+    overwrite : bool, default False
+        Replace an existing store (only once the new one is complete).
+
+    Raises
+    ------
+    FileExistsError
+        ``zarr_path`` exists and ``overwrite`` is False.
+    ValueError
+        ``g.sample_info`` has another number of rows than samples and is not indexed by them.
 
     Examples
     --------
@@ -336,12 +185,44 @@ def write_zarr(g: Genotypes, zarr_path: str | os.PathLike, *, variants_chunk_siz
     >>> store = write_zarr(g, pathlib.Path(tempfile.mkdtemp()) / "tiny.vcz")
     >>> open_zarr(store)
     <ChunkedGenotypes: 1 variants x 2 samples, chunks of 10000 x 2, ... on disk>
+
+    Taught in lesson 20.
     """
-    with ZarrWriter(zarr_path, g.samples, variants_chunk_size=variants_chunk_size,
-                    samples_chunk_size=samples_chunk_size, sample_info=g.sample_info,
-                    overwrite=overwrite) as writer:
-        writer.append(g)
-    return writer.path
+    import zarr
+
+    from .vcf_write import write_vcf
+
+    target = Path(zarr_path)
+    _check_target(target, overwrite)
+    if variants_chunk_size < 1:
+        raise ValueError(f"variants_chunk_size must be >= 1; got {variants_chunk_size}")
+    info = _sample_info_columns(np.asarray(g.samples, dtype=str), g.sample_info)
+    work = _part_dir(target)
+    work.mkdir(parents=True)
+    try:
+        vcf = write_vcf(g, work / "genotypes.vcf")
+        store = _convert_vcf(vcf, work, variants_chunk_size, samples_chunk_size or g.n_samples)
+        root = zarr.open_group(str(store), mode="r+")
+        for name, values in info.items():
+            arr = root.create_array(f"sample_{name}", shape=values.shape, chunks=values.shape,
+                                    dtype=str)
+            arr[...] = values
+            arr.attrs["_ARRAY_DIMENSIONS"] = ["samples"]
+        return _move_into_place(store, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _sample_info_columns(sample_ids: np.ndarray, sample_info: pd.DataFrame | None) -> dict:
+    """``sample_info``'s columns as string arrays in ``sample_ids`` order (reordered by index)."""
+    if sample_info is None:
+        return {}
+    if set(sample_ids) <= set(sample_info.index.astype(str)):
+        sample_info = sample_info.set_axis(sample_info.index.astype(str)).loc[sample_ids]
+    elif len(sample_info) != len(sample_ids):
+        raise ValueError(f"sample_info has {len(sample_info)} rows and is not indexed by the "
+                         f"{len(sample_ids)} sample ids; index it by sample id.")
+    return {col: np.asarray(sample_info[col], dtype=str) for col in sample_info.columns}
 
 
 def open_zarr(zarr_path: str | os.PathLike) -> "ChunkedGenotypes":

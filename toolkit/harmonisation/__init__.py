@@ -6,7 +6,8 @@
 - ``fhir``: FHIR records with ICD-10 / SNOMED CT / LOINC / local codes into one analysis table;
 - ``evaluate``: cross-validated site and outcome checks, with ComBat inside or outside the folds.
 
-Taught in lesson 26. ``fhir.resources``, scikit-learn and scikit-image load only when used.
+Taught in lesson 26. ``fhir.resources`` and scikit-image load only when used (scikit-learn
+loads with ``ComBat``, a scikit-learn transformer).
 """
 from .builds import check_ref, complement, fix_alleles, ref_match_rates, to_contig_style
 from .combat import ComBat, combat

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["ComBat", "combat"]
 
@@ -70,19 +72,43 @@ def _inverse_gamma_prior(d_hat: np.ndarray) -> tuple[float, float]:
     return (2 * s2 + m ** 2) / s2, (m * s2 + m ** 3) / s2
 
 
-class ComBat:
+class ComBat(TransformerMixin, BaseEstimator):
     """Harmonise features across sites (scanners, hospitals) with empirical-Bayes ComBat.
 
     Radiomics features and regional brain measures shift and stretch from one scanner to the
     next; ComBat removes those site effects so that pooled models learn biology, not hospital.
 
+    A scikit-learn transformer: it can sit in a ``Pipeline`` before a model, so that
+    ``cross_val_score`` fits it on each training fold only (lesson 26, section 4).
+
+    **How the site is given.** In a Pipeline, as a column of ``X`` (``ComBat(site="site")``, or
+    a column position for an array). We chose a column over a fit parameter (metadata routing)
+    because ComBat needs the site in ``transform`` as well as in ``fit``: a column travels with
+    its rows through every splitter, ``Pipeline.predict`` and scorer, whereas a routed parameter
+    must be switched on globally, requested on each step and passed by hand to each call, and
+    ``cross_val_score``'s scorer does not pass it to ``transform`` at all. A new patient's
+    hospital is known when the model is used, so keeping it in ``X`` hides nothing. Outside a
+    Pipeline the site may instead be a keyword: ``fit(X, site=labels)``,
+    ``transform(X, site=labels)`` (never positional: a Pipeline passes ``y`` there, and
+    harmonising across outcome classes would be a silent leak).
+
     Parameters
     ----------
+    site : str, int or None, default None
+        The column of ``X`` holding each row's site: a name (DataFrame ``X``) or a position.
+        None: the site labels are given to ``fit`` and ``transform`` as ``site=``.
+    covariates : list of str or int, optional
+        Columns of ``X`` (names or positions) whose biological effects are KEPT (age, sex);
+        only with ``site`` given as a column. Never the outcome a model will predict: that
+        leaks the label into the features (lesson 26, section 3).
     empirical_bayes : bool, default True
         Shrink each site's per-feature shift and scale towards the site's average over features
         (Johnson et al. 2007). False uses the raw per-site means and variances.
     mean_only : bool, default False
         Remove only the shift (gamma), keep each site's spread.
+
+    ``transform`` returns the harmonised feature columns only: the site and covariate columns
+    are left out (wrap ComBat in a ``ColumnTransformer`` to pass age on to the model).
 
     Attributes
     ----------
@@ -95,26 +121,44 @@ class ComBat:
         Effects of the covariates that are preserved.
     gamma_star_, delta_star_ : arrays (n_sites, n_features)
         Site shift (in pooled SD units) and scale (variance ratio) that ``transform`` removes.
+    n_features_in_, feature_names_in_ : as in scikit-learn (all columns of ``X``, site included)
 
     Examples
     --------
     >>> rng = np.random.default_rng(0)
     >>> site = np.repeat(["A", "B"], 50)
     >>> X = rng.normal(size=(100, 5)) + np.where(site == "B", 3.0, 0.0)[:, None]
-    >>> Xh = ComBat().fit(X, site).transform(X, site)
+    >>> Xh = ComBat().fit(X, site=site).transform(X, site=site)
     >>> bool(abs(Xh[site == "B"].mean() - Xh[site == "A"].mean()) < 0.1)
     True
+
+    In a Pipeline, with the site as a column of a DataFrame:
+
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> frame = pd.DataFrame(X, columns=list("abcde")).assign(hospital=site)
+    >>> y = (X[:, 0] > np.where(site == "B", 3.0, 0.0)).astype(int)
+    >>> model = make_pipeline(ComBat(site="hospital"), LogisticRegression()).fit(frame, y)
+    >>> model[0].get_feature_names_out().tolist()
+    ['a', 'b', 'c', 'd', 'e']
 
     Taught in lesson 26.
     """
 
-    def __init__(self, empirical_bayes: bool = True, mean_only: bool = False):
+    def __init__(self, site: str | int | None = None, covariates: list | None = None,
+                 empirical_bayes: bool = True, mean_only: bool = False):
+        self.site = site
+        self.covariates = covariates
         self.empirical_bayes = empirical_bayes
         self.mean_only = mean_only
 
-    def fit(self, X, site, covariates=None) -> "ComBat":
-        """Estimate site effects from ``X`` (n_samples, n_features), one ``site`` label per row."""
-        X, site = _check(X, site)
+    def fit(self, X, y=None, *, site=None, covariates=None) -> "ComBat":
+        """Estimate site effects from ``X`` (n_samples, n_columns); ``y`` is ignored.
+
+        The site comes from ``X``'s column ``self.site``, or from the keyword ``site`` (one label
+        per row), with the covariates to keep from ``self.covariates`` or the keyword.
+        """
+        X, site, C = self._split(X, site, covariates, reset=True)
         self.sites_, counts = np.unique(site, return_counts=True)
         if len(self.sites_) < 2:
             raise ValueError(f"ComBat needs at least 2 sites; got {self.sites_.tolist()}")
@@ -123,7 +167,6 @@ class ComBat:
             raise ValueError(f"every site needs at least 2 samples to estimate its scale; "
                              f"sites {small} have fewer. Merge or drop them.")
         onehot = (site[:, None] == self.sites_[None, :]).astype(float)
-        C = _design(covariates, len(X))
         coef = np.linalg.lstsq(np.hstack([onehot, C]), X, rcond=None)[0]
         k = len(self.sites_)
         self.grand_mean_ = (counts / len(X)) @ coef[:k]
@@ -135,6 +178,48 @@ class ComBat:
         z = self._standardise(X, C)
         self.gamma_star_, self.delta_star_ = self._site_effects(z, site)
         return self
+
+    def _split(self, X, site, covariates, reset: bool):
+        """(features, site labels, covariate design) from ``X`` and the keywords, checked."""
+        if (self.site is None) == (site is None):
+            given = "both" if site is not None else "neither"
+            raise ValueError(f"ComBat got {given} a site column (ComBat(site=...)) and a site= "
+                             "keyword; give exactly one (a Pipeline needs the column)")
+        if self.covariates is not None and site is not None:
+            raise ValueError("ComBat(covariates=...) names columns of X: use it with "
+                             "ComBat(site=...), or pass covariates= with site=")
+        X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=reset)
+        if self.site is None:
+            return (*_check(X, site), _design(covariates, len(X)))
+        columns = [self._column(self.site)] + [self._column(c) for c in self.covariates or []]
+        kept = np.delete(np.arange(X.shape[1]), columns)
+        features, labels = _check(X[:, kept], X[:, columns[0]])
+        cov = None if len(columns) == 1 else pd.DataFrame(X[:, columns[1:]]).infer_objects()
+        return features, labels, _design(cov, len(X))
+
+    def _column(self, name) -> int:
+        """Position of column ``name`` (a name needs a DataFrame ``X``; a position is kept)."""
+        if isinstance(name, (int, np.integer)):
+            if not 0 <= name < self.n_features_in_:
+                raise ValueError(f"column {name} is out of range: X has {self.n_features_in_} columns")
+            return int(name)
+        names = list(getattr(self, "feature_names_in_", []))
+        if name not in names:
+            found = names or "none named: X is an array, so give a position"
+            raise ValueError(f"column {name!r} is not in X (columns: {found})")
+        return names.index(name)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the harmonised columns ``transform`` returns (site and covariates left out)."""
+        check_is_fitted(self, "gamma_star_")
+        default = getattr(self, "feature_names_in_", [f"x{i}" for i in range(self.n_features_in_)])
+        names = np.asarray(default if input_features is None else input_features, dtype=object)
+        if len(names) != self.n_features_in_:
+            raise ValueError(f"input_features has {len(names)} names; X had {self.n_features_in_} columns")
+        if self.site is None:
+            return names
+        drop = [self._column(c) for c in [self.site, *(self.covariates or [])]]
+        return np.delete(names, drop)
 
     def _standardise(self, X: np.ndarray, C: np.ndarray) -> np.ndarray:
         return (X - self.grand_mean_ - C @ self.beta_) / np.sqrt(self.var_pooled_)
@@ -155,16 +240,15 @@ class ComBat:
             deltas.append(d_hat)
         return np.array(gammas), np.array(deltas)
 
-    def transform(self, X, site, covariates=None) -> np.ndarray:
-        """Remove the fitted site effects from ``X``; sites must have been seen in ``fit``."""
+    def transform(self, X, *, site=None, covariates=None) -> np.ndarray:
+        """Remove the fitted site effects from ``X``; its sites must have been seen in ``fit``."""
         if not hasattr(self, "gamma_star_"):
-            raise RuntimeError("this ComBat is not fitted yet: call fit(X, site) first")
-        X, site = _check(X, site)
+            raise RuntimeError("this ComBat is not fitted yet: call fit first")
+        X, site, C = self._split(X, site, covariates, reset=False)
         unknown = sorted(set(site.tolist()) - set(self.sites_.tolist()))
         if unknown:
             raise ValueError(f"sites {unknown} were not in the data ComBat was fitted on "
                              f"({self.sites_.tolist()}); refit including them")
-        C = _design(covariates, len(X))
         if C.shape[1] != self.beta_.shape[0]:
             raise ValueError(f"expected {self.beta_.shape[0]} covariate columns (as in fit); "
                              f"found {C.shape[1]}")
@@ -173,9 +257,10 @@ class ComBat:
         z = (z - self.gamma_star_[idx]) / np.sqrt(self.delta_star_[idx])
         return z * np.sqrt(self.var_pooled_) + self.grand_mean_ + C @ self.beta_
 
-    def fit_transform(self, X, site, covariates=None) -> np.ndarray:
-        """``fit`` then ``transform`` on the same data."""
-        return self.fit(X, site, covariates).transform(X, site, covariates)
+    def fit_transform(self, X, y=None, *, site=None, covariates=None) -> np.ndarray:
+        """``fit`` then ``transform`` on the same data (``y`` is ignored)."""
+        return self.fit(X, y, site=site, covariates=covariates).transform(
+            X, site=site, covariates=covariates)
 
 
 def combat(X, site, covariates=None, empirical_bayes: bool = True,
@@ -221,4 +306,4 @@ def combat(X, site, covariates=None, empirical_bayes: bool = True,
     Taught in lesson 26.
     """
     model = ComBat(empirical_bayes=empirical_bayes, mean_only=mean_only)
-    return model.fit_transform(X, site, covariates), model
+    return model.fit_transform(X, site=site, covariates=covariates), model

@@ -30,9 +30,9 @@ def _model():
 
 def _harmonise_all(X, y, site, harmonise: str) -> np.ndarray:
     if harmonise == "outside":
-        return ComBat().fit_transform(X, site)
+        return ComBat().fit_transform(X, site=site)
     if harmonise == "outside_with_outcome":
-        return ComBat().fit_transform(X, site, pd.DataFrame({"outcome": y}))
+        return ComBat().fit_transform(X, site=site, covariates=pd.DataFrame({"outcome": y}))
     return X
 
 
@@ -90,8 +90,9 @@ def cv_predict(X, y, site, harmonise: str = "none", n_splits: int = 5,
     for train, test in folds.split(X, y):
         X_train, X_test = X[train], X[test]
         if harmonise == "inside":
-            combat = ComBat().fit(X_train, site[train])
-            X_train, X_test = combat.transform(X_train, site[train]), combat.transform(X_test, site[test])
+            combat = ComBat().fit(X_train, site=site[train])
+            X_train = combat.transform(X_train, site=site[train])
+            X_test = combat.transform(X_test, site=site[test])
         out[test] = _model().fit(X_train, y[train]).predict_proba(X_test)
     return out[:, 1] if len(classes) == 2 else out
 
