@@ -19,7 +19,8 @@ Conventions for exercise authors (exercises/NN_name/NN_name.ipynb, otter-grader 
   method-level wrong answers (a wrong method, data subset, fold, seed, level, formula or decision
   rule), and any number of format-level ones (a wrong type, a string for a bool) marked ``format: true``;
   an entry whose code draws unseeded random numbers says ``repeat: 3``, and is run three times, so
-  that it is caught every time, not by luck::
+  that it is caught every time, not by luck; ``says: words`` requires the public message to contain
+  these words (case-insensitive), so that it names this mistake and not another::
 
       q1:
       - why: the missing rate instead of the call rate       # what the learner did
@@ -198,7 +199,7 @@ def coverage_problems(name: str, questions: dict[str, dict], catalogue: dict[str
         if not any(c["hidden"] for c in spec["cases"]):
             problems.append(f"{name} {question}: no hidden test")
         wrongs = catalogue.get(question) or []
-        unknown = [w.get("why") for w in wrongs if set(w) - {"why", "code", "format", "repeat"}]
+        unknown = [w.get("why") for w in wrongs if set(w) - {"why", "code", "format", "repeat", "says"}]
         method = [w for w in wrongs if not w.get("format")]
         if unknown:
             problems.append(f"{where} {question}: unknown keys in {unknown}")
@@ -248,6 +249,8 @@ def test_wrong_answer_is_not_accepted(name, question, wrong):
         assert verdict.startswith(("❌", FORMAT_MARK)), f"{wrong['why']}: public check said {verdict!r}"
         assert not INTERNALS.search(verdict), f"{wrong['why']}: message shows internals: {verdict!r}"
         assert "\n" not in verdict, f"{wrong['why']}: the message is more than one line: {verdict!r}"
+        says = str(wrong.get("says", "")).lower()
+        assert says in verdict.lower(), f"{wrong['why']}: the message should name the mistake ({says!r}): {verdict!r}"
         assert not caught and not stderr.getvalue(), (
             f"{wrong['why']}: the checks' own code warned: {[str(w.message) for w in caught]} {stderr.getvalue()}")
         assert not all(hidden), f"{wrong['why']}: the hidden tests accept it, so it would score points"
