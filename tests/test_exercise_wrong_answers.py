@@ -300,6 +300,22 @@ def summary() -> dict[str, tuple[int, int, int]]:
     return result
 
 
+def test_checks_own_warnings_never_reach_the_learner():
+    """numpy's "Mean of empty slice" (07 q4 with a group that does not exist) and pandas' FutureWarning
+    for float() of a one-element Series are silenced inside a check; a wrong type gets a sentence
+    about the type, not the exception's name."""
+    import numpy as np
+    import pandas as pd
+
+    code = ">>> _m = float(np.mean(x[x > 5]))\n>>> expect(float(s) == 1.0, 'one number.')"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        passed, message = run_case(code, {"np": np, "x": np.arange(3), "s": pd.Series([2.0])})
+    assert not passed and message == "one number." and not caught, [str(w.message) for w in caught]
+    passed, message = run_case(">>> expect(len(ci) == 2, 'two numbers.')", {"ci": 0.5})
+    assert not passed and "`ci` is a number (0.5)" in message and not INTERNALS.search(message), message
+
+
 def test_04_reflect_numbers_match_the_code():
     """Exercise 04's closing text quotes 13.4 mm, 6.0 mm and Dice 0.38 for RG0004: the solution gives them."""
     namespace = solved("04_segmentation_metrics")[0]
