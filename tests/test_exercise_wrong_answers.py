@@ -15,8 +15,12 @@ Conventions for exercise authors (exercises/NN_name/NN_name.ipynb, otter-grader 
 * Where no public check can tell a wrong answer from the right one without revealing the answer, one
   public test cell of that question calls ``graded_later()``: its check then shows
   "📝 format OK; correctness is checked when graded" instead of ✅.
-* The catalogue ``tests/exercise_wrong_answers/NN_name.yml`` lists, per question, at least two common
-  wrong answers::
+* The catalogue ``tests/exercise_wrong_answers/NN_name.yml`` lists, per question, at least three
+  method-level wrong answers (a wrong method, data subset, fold, seed, level, formula or decision
+  rule), and any number of format-level ones (a wrong type, a string for a bool) marked ``format: true``;
+  an entry whose code draws unseeded random numbers says ``repeat: 3``, and is run three times, so
+  that it is caught every time, not by luck; ``says: words`` requires the public message to contain
+  these words (case-insensitive), so that it names this mistake and not another::
 
       q1:
       - why: the missing rate instead of the call rate       # what the learner did
@@ -26,7 +30,8 @@ Conventions for exercise authors (exercises/NN_name/NN_name.ipynb, otter-grader 
   every variable of the notebook; it must bind new objects, never modify shared ones in place. For each
   entry this test asserts that the public check shows ❌ with a plain sentence (counted as "caught") or,
   for a ``graded_later`` question, 📝 ("format only"), never ✅; and that the hidden tests fail and the
-  question scores 0 in the batch grader (answers carried through the grader's JSON round trip).
+  question scores 0 in the batch grader (answers carried through the grader's JSON round trip); and
+  that the checks' own code lets no warning, traceback or exception name reach the learner.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ import io
 import json
 import os
 import re
+import warnings
 from functools import lru_cache
 
 import pytest
@@ -51,7 +57,9 @@ from toolkit.grading.messages import run_case
 
 CATALOGUE = ROOT / "tests" / "exercise_wrong_answers"
 EXERCISES = find_exercises(ROOT / "exercises")
-INTERNALS = re.compile(r"Traceback|exec\(compile|Expected:|Got:|File \"")
+INTERNALS = re.compile(r"Traceback|exec\(compile|Expected:|Got:|File \"|could not run|"
+                       r"\b(Type|Value|Key|Index|Attribute|ZeroDivision)Error\b")
+MIN_METHOD_LEVEL = 3
 
 
 def _source(cell) -> str:
@@ -179,15 +187,41 @@ def _memoised_generators():
         setattr(module, attr, original)
 
 
+def coverage_problems(name: str, questions: dict[str, dict], catalogue: dict[str, list[dict]]) -> list[str]:
+    """What a catalogue lacks: a question, an all-or-nothing config, a hidden test, or three
+    method-level wrong answers (entries without ``format: true``) for some question."""
+    where = f"tests/exercise_wrong_answers/{name}.yml"
+    problems = [f"{where}: questions differ from the exercise's ({sorted(catalogue)} vs {sorted(questions)})"
+                ] if set(catalogue) != set(questions) else []
+    for question, spec in questions.items():
+        if spec.get("all_or_nothing") is not True:
+            problems.append(f"{name} {question}: set all_or_nothing: true")
+        if not any(c["hidden"] for c in spec["cases"]):
+            problems.append(f"{name} {question}: no hidden test")
+        wrongs = catalogue.get(question) or []
+        unknown = [w.get("why") for w in wrongs if set(w) - {"why", "code", "format", "repeat", "says"}]
+        method = [w for w in wrongs if not w.get("format")]
+        if unknown:
+            problems.append(f"{where} {question}: unknown keys in {unknown}")
+        if len(method) < MIN_METHOD_LEVEL:
+            problems.append(f"{where} {question}: {len(method)} method-level wrong answers, need {MIN_METHOD_LEVEL}")
+    return problems
+
+
 @pytest.mark.parametrize("name", EXERCISES)
 def test_catalogue_covers_every_question(name):
-    questions = solved(name)[1]
-    catalogue = _catalogue(name)
-    assert set(catalogue) == set(questions), f"tests/exercise_wrong_answers/{name}.yml: questions differ"
-    for question, spec in questions.items():
-        assert spec.get("all_or_nothing") is True, f"{name} {question}: set all_or_nothing: true"
-        assert len(catalogue[question]) >= 2, f"{name} {question}: catalogue at least two wrong answers"
-        assert any(c["hidden"] for c in spec["cases"]), f"{name} {question}: no hidden test"
+    assert not coverage_problems(name, solved(name)[1], _catalogue(name))
+
+
+def test_coverage_check_can_fail():
+    """The coverage rule itself: two method-level entries, or three of which one is format-only, fail."""
+    questions = {"q1": {"all_or_nothing": True, "cases": [{"hidden": True}]}}
+    entry = {"why": "w", "code": "x = 1"}
+    assert not coverage_problems("ex", questions, {"q1": [entry] * 3})
+    assert coverage_problems("ex", questions, {"q1": [entry] * 2})
+    assert coverage_problems("ex", questions, {"q1": [entry] * 2 + [{**entry, "format": True}]})
+    assert coverage_problems("ex", questions, {"q1": [entry] * 3, "q2": [entry] * 3})
+    assert coverage_problems("ex", {"q1": {"cases": [{"hidden": False}]}}, {"q1": [entry] * 3})
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -202,14 +236,24 @@ def test_right_answers_pass(name):
 
 @pytest.mark.parametrize("name, question, wrong", list(_entries()))
 def test_wrong_answer_is_not_accepted(name, question, wrong):
-    namespace = dict(solved(name)[0])
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(wrong["code"], namespace)
-    verdict = _public_verdict(name, question, namespace)
-    assert verdict.startswith(("❌", FORMAT_MARK)), f"{wrong['why']}: public check said {verdict!r}"
-    assert not INTERNALS.search(verdict), f"{wrong['why']}: message shows internals: {verdict!r}"
-    _, hidden = _graded(name, question, namespace, stop_at_failure=True)
-    assert not all(hidden), f"{wrong['why']}: the hidden tests accept it, so it would score points"
+    for _ in range(int(wrong.get("repeat", 1))):   # unseeded randomness: caught on every run
+        namespace = dict(solved(name)[0])
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # the learner's own code may warn; the checks' may not
+            exec(wrong["code"], namespace)
+        stderr = io.StringIO()
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(stderr):
+            warnings.simplefilter("always")
+            verdict = _public_verdict(name, question, namespace)
+            _, hidden = _graded(name, question, namespace, stop_at_failure=True)
+        assert verdict.startswith(("❌", FORMAT_MARK)), f"{wrong['why']}: public check said {verdict!r}"
+        assert not INTERNALS.search(verdict), f"{wrong['why']}: message shows internals: {verdict!r}"
+        assert "\n" not in verdict, f"{wrong['why']}: the message is more than one line: {verdict!r}"
+        says = str(wrong.get("says", "")).lower()
+        assert says in verdict.lower(), f"{wrong['why']}: the message should name the mistake ({says!r}): {verdict!r}"
+        assert not caught and not stderr.getvalue(), (
+            f"{wrong['why']}: the checks' own code warned: {[str(w.message) for w in caught]} {stderr.getvalue()}")
+        assert not all(hidden), f"{wrong['why']}: the hidden tests accept it, so it would score points"
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -254,6 +298,22 @@ def summary() -> dict[str, tuple[int, int, int]]:
                 fmt += verdict.startswith(FORMAT_MARK)
         result[name] = (total, caught, fmt)
     return result
+
+
+def test_checks_own_warnings_never_reach_the_learner():
+    """numpy's "Mean of empty slice" (07 q4 with a group that does not exist) and pandas' FutureWarning
+    for float() of a one-element Series are silenced inside a check; a wrong type gets a sentence
+    about the type, not the exception's name."""
+    import numpy as np
+    import pandas as pd
+
+    code = ">>> _m = float(np.mean(x[x > 5]))\n>>> expect(float(s) == 1.0, 'one number.')"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        passed, message = run_case(code, {"np": np, "x": np.arange(3), "s": pd.Series([2.0])})
+    assert not passed and message == "one number." and not caught, [str(w.message) for w in caught]
+    passed, message = run_case(">>> expect(len(ci) == 2, 'two numbers.')", {"ci": 0.5})
+    assert not passed and "`ci` is a number (0.5)" in message and not INTERNALS.search(message), message
 
 
 def test_04_reflect_numbers_match_the_code():

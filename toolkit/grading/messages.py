@@ -18,9 +18,10 @@ from __future__ import annotations
 import ast
 import builtins
 import doctest
+import warnings
 from typing import Any
 
-__all__ = ["FORMAT_ONLY", "CheckFailed", "expect", "graded_later", "failure_sentence",
+__all__ = ["FORMAT_ONLY", "CheckFailed", "expect", "graded_later", "failure_sentence", "describe",
            "helpers", "names_used", "run_case"]
 
 FORMAT_ONLY = "format OK; correctness is checked when graded"
@@ -66,8 +67,44 @@ def helpers() -> dict[str, Any]:
     return {"expect": expect, "graded_later": graded_later}
 
 
-def failure_sentence(error: BaseException) -> str:
+def describe(value: Any) -> str:
+    """Plain words for what kind of value an answer is, for a sentence about a wrong type.
+
+    Examples
+    --------
+    >>> describe("True"), describe(3), describe([1, 2]), describe({"a": 1, "b": 2})
+    ("a string ('True')", 'a whole number (3)', 'a list of 2 values', "a dict with keys 'a', 'b'")
+    """
+    kind = type(value).__name__
+    if value is None or value is Ellipsis:
+        return "None" if value is None else "still `...`"
+    if isinstance(value, bool) or kind == "bool_":
+        return f"a bool ({value})"
+    if isinstance(value, str):
+        return f"a string ({value[:30]!r})"
+    if isinstance(value, int) or kind.startswith(("int", "uint")):
+        return f"a whole number ({value})"
+    if isinstance(value, float) or kind.startswith("float"):
+        return f"a number ({float(value):.4g})"
+    if isinstance(value, dict):
+        keys = ", ".join(repr(k) for k in list(value)[:4]) + (", ..." if len(value) > 4 else "")
+        return f"a dict with keys {keys}" if value else "an empty dict"
+    if isinstance(value, (list, tuple, set)):
+        return f"a {kind} of {len(value)} value{'s' if len(value) != 1 else ''}"
+    if kind == "ndarray":
+        return f"a numpy array of shape {value.shape}"
+    if kind in ("Series", "DataFrame"):
+        return f"a pandas {kind} of shape {value.shape}"
+    if kind == "Unsupported":   # answers.Unsupported: what the grader could not carry over
+        return f"a {value.type_name}, which the grader cannot read (give numbers, strings, lists, dicts or arrays)"
+    return f"an object of type {kind}"
+
+
+def failure_sentence(error: BaseException, answers: dict[str, Any] | None = None) -> str:
     """One plain sentence for an error raised while a check ran.
+
+    ``answers`` (the learner's values the check reads) lets the sentence say what kind of value each
+    one is, so a wrong type gets a sentence about the type rather than the error's name.
 
     Examples
     --------
@@ -75,6 +112,10 @@ def failure_sentence(error: BaseException) -> str:
     '`prs` is not defined yet: run the cell where you set it (and the cells above it).'
     >>> failure_sentence(CheckFailed("prs should hold one score per person."))
     'prs should hold one score per person.'
+    >>> failure_sentence(TypeError("object of type 'bool' has no len()"), {"gain_ci": True})
+    'the check cannot use your answer as it is: `gain_ci` is a bool (True); the question says which kind of value to give (a number, a list, a dict, ...).'
+    >>> failure_sentence(KeyError("genomic"), {"auc_single": {"gen": 0.7}})
+    "the check looks up 'genomic' in your answer and it is not there: `auc_single` is a dict with keys 'gen'; use the names the question gives."
     """
     if isinstance(error, CheckFailed):
         return str(error)
@@ -82,9 +123,16 @@ def failure_sentence(error: BaseException) -> str:
         parts = str(error).split("'")
         name = getattr(error, "name", None) or (parts[1] if len(parts) > 2 else "a name")
         return f"`{name}` is not defined yet: run the cell where you set it (and the cells above it)."
-    text = str(error).splitlines()[0] if str(error) else ""
-    return (f"the check could not run on your answer ({type(error).__name__}"
-            f"{': ' + text if text else ''}); check its type and shape against the question.")
+    data = {"ndarray", "DataFrame", "Series"}   # usually the exercise's own data: name answers first
+    shown = [f"`{name}` is {describe(value)}" for name, value in
+             sorted((answers or {}).items(), key=lambda item: (type(item[1]).__name__ in data, item[0]))
+             if not name.startswith("_") and type(value).__name__ not in ("module", "function", "type")][:3]
+    what = (" and ".join(", ".join(shown).rsplit(", ", 1)) + "; ") if shown else ""
+    if isinstance(error, (KeyError, IndexError)) and error.args:
+        return (f"the check looks up {error.args[0]!r} in your answer and it is not there: {what}"
+                "use the names the question gives.")
+    return (f"the check cannot use your answer as it is: {what}the question says which kind of value to give "
+            "(a number, a list, a dict, ...).")
 
 
 class _PlainRunner(doctest.DocTestRunner):
@@ -100,12 +148,17 @@ class _PlainRunner(doctest.DocTestRunner):
         want = example.want.strip() or "nothing"
         out(f"the check `{example.source.strip()}` gave {got.strip() or 'nothing'}, expected {want}.\n")
 
+    answers: dict[str, Any] = {}
+
     def report_unexpected_exception(self, out, test, example, exc_info):
-        out(failure_sentence(exc_info[1]) + "\n")
+        out(failure_sentence(exc_info[1], self.answers) + "\n")
 
 
 def run_case(code: str, namespace: dict) -> tuple[bool, str]:
     """Run one otter (doctest-format) test case; return (passed, first failure as one sentence).
+
+    Warnings raised while the check runs (numpy's "Mean of empty slice", pandas deprecations) are
+    silenced: they would quote the check's own code, which says nothing to the learner.
 
     Examples
     --------
@@ -113,12 +166,18 @@ def run_case(code: str, namespace: dict) -> tuple[bool, str]:
     (False, 'x should be positive.')
     >>> run_case(">>> x == 2\\nTrue", {"x": 2})
     (True, '')
+    >>> run_case(">>> expect(len(x) == 2, 'x should be two numbers.')", {"x": 0.5})[1]
+    'the check cannot use your answer as it is: `x` is a number (0.5); the question says which kind of value to give (a number, a list, a dict, ...).'
+
     """
     globs = {**namespace, **helpers()}
     test = doctest.DocTestParser().get_doctest(code, globs, "case", None, 0)
     messages: list[str] = []
     runner = _PlainRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    runner.run(test, out=messages.append, clear_globs=True)
+    runner.answers = {n: namespace[n] for n in names_used(code) if n in namespace}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        runner.run(test, out=messages.append, clear_globs=True)
     first = messages[0].strip() if messages else ""
     return runner.failures == 0, first[:2000]
 
