@@ -134,7 +134,7 @@ def rewrite_links(text: str, source: Path, pages: set[Path], repo_url: str) -> s
             return m.group(0)
         path_part = target.split("#")[0]
         resolved = (source.parent / path_part).resolve()
-        if resolved in pages or not path_part:
+        if resolved in pages or not path_part or resolved == ROOT / "index.md":
             return m.group(0)
         try:
             rel = resolved.relative_to(ROOT).as_posix()
@@ -178,8 +178,9 @@ def accessible_outputs(cell, uid: str) -> None:
             out["data"] = {"text/html": accessible_html(fig, div_id=f"{uid}-{j}"),
                            "text/plain": data.get("text/plain", "")}
         elif "application/vnd.jupyter.widget-view+json" in data:
-            fallback = ('<p class="widget-fallback"><em>Interactive control: it works when '
-                        "you run this lesson (see the note under the title).</em></p>")
+            fallback = ('<p class="widget-fallback"><em>An interactive control (sliders) stands '
+                        "here in the running lesson. This read-only page cannot run it: the box "
+                        "under the title says how to run the lesson.</em></p>")
             out["data"] = {"text/html": fallback, "text/plain": "interactive control"}
         outputs.append(out)
     cell["outputs"] = outputs
