@@ -112,16 +112,17 @@ EXPLORER_LESSONS = {"test_characteristics": ["00_welcome", "18_from_model_to_cli
                     "harmonisation_explorer": ["26_standards_and_harmonisation"]}
 
 
-def lesson_explorers(stem: str) -> list[tuple[str, str]]:
-    """(title, link) of the explorers that lesson ``stem`` teaches (EXPLORER_LESSONS)."""
+def lesson_explorers(stem: str, pages: set[Path]) -> list[tuple[str, str]]:
+    """(title, link) of the built explorers that lesson ``stem`` teaches (EXPLORER_LESSONS)."""
     return [(name.replace("_", " "), f"explorers/{name}.ipynb")
-            for name, stems in EXPLORER_LESSONS.items() if stem in stems]
+            for name, stems in EXPLORER_LESSONS.items() if stem in stems
+            and (ROOT / "notebooks" / "explorers" / f"{name}.ipynb").resolve() in pages]
 
 
-def explorer_note(stem: str) -> str:
-    """The line under an explorer's title: the lessons that teach its idea."""
+def explorer_note(stem: str, pages: set[Path]) -> str:
+    """The line under an explorer's title: the built lessons that teach its idea."""
     lessons = [ROOT / "notebooks" / f"{s}.ipynb" for s in EXPLORER_LESSONS.get(stem, [])]
-    links = [f"[{lesson_info(p)['title']}](../{p.name})" for p in lessons if p.exists()]
+    links = [f"[{lesson_info(p)['title']}](../{p.name})" for p in lessons if p.resolve() in pages]
     return ("Taught in: " + "; ".join(links) + ". No code and no installation: move the "
             "controls below.") if links else ""
 
@@ -275,8 +276,8 @@ def stage_notebook(path: Path, pages: set[Path], repo_url: str, execute: bool,
         cells.append(cell)
     nb.cells = cells
     nb.metadata.pop("widgets", None)
-    top = ([explorer_note(path.stem)] if explorer else
-           [run_note(rel, repo_url), clinician_box(nb, checkpoints, lesson_explorers(path.stem))])
+    top = ([explorer_note(path.stem, pages)] if explorer else [
+        run_note(rel, repo_url), clinician_box(nb, checkpoints, lesson_explorers(path.stem, pages))])
     nb.cells[1:1] = [nbformat.v4.new_markdown_cell(text) for text in top if text]
     out = stage_dir / rel
     out.parent.mkdir(parents=True, exist_ok=True)
