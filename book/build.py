@@ -2,16 +2,20 @@
 
 Steps
 1. Executed notebooks: reuse build/executed/<path> (saved by the notebook test run,
-   tests/notebook_runner.py) when its stamped source SHA-256 matches the notebook; execute
-   only the missing or stale ones (same runner, so checkpoints are answered as in the tests).
-2. Stage build/book-src/: the lessons, explorers and docs/, with
-   - checkpoint cells shown as learners get them (``answer = None``, no output: no spoilers);
+   tests/notebook_runner.py, or by book/execute.py) while it is up to date (same source stamp, or
+   only Markdown changed; every check_choice/check_number cell carries its question data);
+   execute only the missing or stale ones (book/execute.py: solutions filled in, toolkit.nbexec).
+2. Stage build/book-src/ as a reader's pages (book/README.md has the details):
+   - checkpoints as questions answered in the page (book/quiz.py, _static/checkpoints.js);
+   - code folded behind "Show code", boilerplate cells left off (book/reader.py);
+   - kernel-only / site-only text markers applied (book/reader.py);
    - every plotly output replaced by accessible HTML (toolkit.viz.a11y.accessible_html: text
      alternative as caption, data table beside charts of a table, Okabe-Ito colours);
    - widget outputs replaced by their static fallback (explorers: the kernel-free explorer of
-     toolkit.explorers.static; lessons: a note to run the lesson);
-   - a "Run this lesson" note (local, Binder, Colab) under each lesson's title;
-   - links to repository files that are not pages pointed at the repository (or unlinked).
+     toolkit.explorers.static; lessons: a note that the read-only page cannot run them);
+   - a "Run this lesson" box and a "Reading as a clinician" box under each lesson's title;
+   - links to repository files that are not pages pointed at the repository (or unlinked);
+   - the landing page with the clinician path and computed reading times.
 3. sphinx-build (Sphinx + MyST-NB + sphinx-book-theme, configured in book/conf.py).
 
 Environment: BOOK_REPO_URL (https://github.com/OWNER/REPO) adds Binder/Colab/Voila links.
