@@ -41,7 +41,7 @@ from execute import execute as execute_notebook  # noqa: E402
 from quiz import (coding_task_html, parse_question, quiz_html, reader_spec,  # noqa: E402
                   reflection_html, spec_from_outputs)
 from reader import ALLOWANCE, WORDS_PER_MINUTE, clinician_box, is_boilerplate  # noqa: E402
-from reader import reading_minutes, site_text  # noqa: E402
+from reader import reading_minutes, site_text, without_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -276,6 +276,9 @@ def stage_notebook(path: Path, pages: set[Path], repo_url: str, execute: bool,
             block = None
         elif cell.cell_type == "code":
             accessible_outputs(cell, f"fig-{i}")
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream":
+                    out["text"] = without_machine(out["text"])
             tags.append(code_tag(cell, explorer))
         cells.append(cell)
     nb.cells = cells

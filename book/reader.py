@@ -108,3 +108,15 @@ def clinician_box(nb, checkpoints: list[tuple[str, str]], explorers: list[tuple[
         "clinicians: " + " · ".join(links) + ".", "",
         '<button type="button" id="show-all-code" class="btn btn-sm btn-outline-secondary" '
         'aria-pressed="false">Show all code (data track)</button>', ":::"])
+
+
+WARNING_AT = re.compile(r"^\S+\.py:\d+: (\w*Warning: .*)\n(?:[ \t]+.*\n?)?", re.M)
+
+
+def without_machine(text: str) -> str:
+    """A warning as a reader needs it: the message, not the build machine's file path and line.
+
+    >>> without_machine("/tmp/ipykernel_1/2.py:3: UserWarning: dropped 5 variants.\\n  clean = f(x)\\n")
+    'UserWarning: dropped 5 variants.\\n'
+    """
+    return WARNING_AT.sub(lambda m: m.group(1) + "\n", text)
