@@ -5,6 +5,15 @@
   function isClose(a, b, rtol, atol) {            // Python's math.isclose
     return Math.abs(a - b) <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(b)), atol);
   }
+  /* A reader copies numbers as the page prints them: a value typed with at least 3 significant
+     digits is also right when it is the expected value rounded to the decimals typed. */
+  function asPrinted(raw, value, expected) {
+    var digits = raw.replace(/^[-+]/, "").replace(/e.*$/i, "");
+    var significant = digits.replace(".", "").replace(/^0+/, "").length;
+    var decimals = digits.indexOf(".") < 0 ? 0 : digits.length - digits.indexOf(".") - 1;
+    if (/e/i.test(raw) || significant < 3) { return false; }
+    return Math.abs(value - expected) <= 0.5 * Math.pow(10, -decimals) * (1 + 1e-9);
+  }
   function label(spec) { return spec.name ? "Checkpoint " + spec.name + ": " : ""; }
   function line(symbol, spec, text) { return (symbol + " " + label(spec) + text).trim(); }
   function feedback(box, spec) {
@@ -15,7 +24,7 @@
       if (!isFinite(value)) {
         return line("\u274c", spec, "not yet. Hint: expected a number; got \u201c" + raw + "\u201d. " + spec.hint);
       }
-      if (isClose(value, spec.expected, spec.rtol, spec.atol)) {
+      if (isClose(value, spec.expected, spec.rtol, spec.atol) || asPrinted(raw, value, spec.expected)) {
         return line("\u2705", spec, "correct. " + spec.success);
       }
       return line("\u274c", spec, "not yet. Hint: " + spec.hint);
