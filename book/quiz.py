@@ -73,6 +73,17 @@ def _slug(name: str) -> str:
     return "checkpoint-" + re.sub(r"[^0-9A-Za-z]+", "-", str(name)).strip("-").lower()
 
 
+def options(spec: dict, question: dict) -> list[tuple[str, str]]:
+    """(key, label) of each option: the comment's lettered options, else the explanations' keys.
+
+    >>> options({"explanations": {"poor": "", "normal": ""}}, {"options": {}})
+    [('normal', 'normal'), ('poor', 'poor')]
+    """
+    written = {k.lower(): v for k, v in question["options"].items()}
+    keys = sorted(spec["explanations"], key=lambda k: (k.lower() not in written, k.lower()))
+    return [(k, f"{k}) {written[k.lower()]}" if k.lower() in written else k) for k in keys]
+
+
 def quiz_html(spec: dict, question: dict, uid: str) -> str:
     """The in-page question of one checkpoint (the DOM contract in book/README.md)."""
     name = str(spec.get("name") or question["title"] or uid)
@@ -86,10 +97,11 @@ def quiz_html(spec: dict, question: dict, uid: str) -> str:
         kind = "checkbox" if len(spec["correct"]) > 1 else "radio"
         parts.append(f'<fieldset><legend class="checkpoint-question">{_inline(text)}'
                      + (" (choose all that apply)" if kind == "checkbox" else "") + "</legend>")
-        for letter, label in question["options"].items():
+        for i, (key, label) in enumerate(options(spec, question)):
+            value = html.escape(key.lower())
             parts.append(f'<div class="checkpoint-option"><input type="{kind}" name="{cid}-opt" '
-                         f'id="{cid}-{letter}" value="{letter}"><label for="{cid}-{letter}">'
-                         f"{letter}) {_inline(label)}</label></div>")
+                         f'id="{cid}-o{i}" value="{value}"><label for="{cid}-o{i}">'
+                         f"{_inline(label)}</label></div>")
         parts.append("</fieldset>")
     else:
         parts += [f'<p class="checkpoint-question" id="{cid}-q">{_inline(text)}</p>',

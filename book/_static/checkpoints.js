@@ -32,7 +32,10 @@
     var chosen = Array.prototype.map.call(box.querySelectorAll("input:checked"), function (i) { return i.value; });
     if (chosen.length === 0) { return line("\u270f\ufe0f", spec, "no answer yet: choose an option, then Check."); }
     chosen.sort();
-    var why = chosen.map(function (k) { return spec.explanations[k] || ""; }).join(" ").trim();
+    var byKey = {};
+    Object.keys(spec.explanations).sort().forEach(function (k) { byKey[k.toLowerCase()] = spec.explanations[k]; });
+    var why = Object.keys(byKey).filter(function (k) { return chosen.indexOf(k) >= 0; })
+      .map(function (k) { return byKey[k]; }).join(" ").trim();
     var right = spec.correct.slice().sort();
     if (chosen.join() === right.join()) { return line("\u2705", spec, "correct. " + why); }
     return line("\u274c", spec, "not yet. Hint: " + (why || "think again."));
