@@ -435,6 +435,15 @@ def stage(execute: bool, repo_url: str, only: list[str] | None = None,
     return how
 
 
+def name_folds(site: Path) -> None:
+    """Give MyST-NB's folds the name they show: its "Toggle hidden content" label hid the visible
+    "Show code" from screen readers and voice control (axe: label-content-name-mismatch)."""
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        if 'aria-label="Toggle hidden content"' in text:
+            page.write_text(text.replace('<summary aria-label="Toggle hidden content">', "<summary>"))
+
+
 def build(execute: bool = True, repo_url: str = "", only: list[str] | None = None,
           out: Path = OUT, stage_dir: Path = STAGE) -> dict:
     """Stage and build the site; return a summary (pages, seconds, how each notebook came)."""
@@ -448,6 +457,7 @@ def build(execute: bool = True, repo_url: str = "", only: list[str] | None = Non
                                  str(stage_dir), str(out)], stdout=handle, stderr=subprocess.STDOUT)
     if result.returncode != 0:
         raise BookError(f"make book: sphinx-build failed; see {log}")
+    name_folds(out)
     summary = {"pages": len(list(out.rglob("*.html"))) - len(list(out.glob("_*/**/*.html"))) -
                len([p for p in out.glob("*.html") if p.name in ("genindex.html", "search.html")]),
                "seconds": round(time.perf_counter() - start, 1), "notebooks": how}
