@@ -41,6 +41,7 @@ from execute import execute as execute_notebook  # noqa: E402
 from quiz import (coding_task_html, parse_question, quiz_html, reader_spec,  # noqa: E402
                   reflection_html, spec_from_outputs)
 from reader import ALLOWANCE, WORDS_PER_MINUTE, clinician_box, is_boilerplate  # noqa: E402
+from reader import mark_clinician_sections  # noqa: E402
 from reader import reading_minutes, site_text, without_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,7 +267,8 @@ def stage_notebook(path: Path, pages: set[Path], repo_url: str, execute: bool,
         if "kernel-only" in tags:
             continue
         if cell.cell_type == "markdown":
-            cell.source = rewrite_links(site_text(cell.source), path, pages, repo_url)
+            cell.source = mark_clinician_sections(
+                rewrite_links(site_text(cell.source), path, pages, repo_url))
         elif "checkpoint" in tags:
             checkpoints.append(checkpoint_output(cell, str(i)))
         elif block and "_app(" in cell.source:
@@ -286,10 +288,14 @@ def stage_notebook(path: Path, pages: set[Path], repo_url: str, execute: bool,
     top = ([explorer_note(path.stem, pages)] if explorer else [
         run_note(rel, repo_url), clinician_box(nb, checkpoints, lesson_explorers(path.stem, pages))])
     nb.cells[1:1] = [nbformat.v4.new_markdown_cell(text) for text in top if text]
+    minutes = reading_minutes(nb)
+    nb.cells[0].source = re.sub(r"(\*\*Estimated time:\*\*[^\n]*?)(\s*)$",
+                                rf"\1 in Jupyter; about {minutes} min to read this page\2",
+                                nb.cells[0].source, count=1, flags=re.M)
     out = stage_dir / rel
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
-    return how, reading_minutes(nb)
+    return how, minutes
 
 
 def lesson_info(path: Path) -> dict:

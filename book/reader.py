@@ -88,6 +88,17 @@ def reading_minutes(nb) -> int:
     return max(5, 5 * math.ceil((words / WORDS_PER_MINUTE + extra) / 5))
 
 
+def mark_clinician_sections(markdown: str) -> str:
+    """Mark the clinician's sections (Why it matters, What this model cannot do) under their heading.
+
+    >>> mark_clinician_sections("## Why it matters\\n\\nText.")
+    '## Why it matters\\n\\n<p class="clinician-mark">For clinicians</p>\\n\\nText.'
+    """
+    heading = "|".join(re.escape(h) for h in CLINICIAN)
+    return re.sub(rf"^(##\s+(?:{heading}).*)$", r'\1\n\n<p class="clinician-mark">For clinicians</p>',
+                  markdown, count=1, flags=re.M)
+
+
 def clinician_box(nb, checkpoints: list[tuple[str, str]], explorers: list[tuple[str, str]]) -> str:
     """The in-page links at the top of a lesson: the clinician's sections, explorers, checkpoints.
 
