@@ -237,6 +237,8 @@ def test_explorer_pages_link_back_and_have_no_run_box(site):
     for path in _lessons():
         text = _built(path).read_text()
         assert 'id="show-all-code"' in text and "Reading as a clinician" in text, path.stem
+        assert text.count('class="clinician-mark"') == 2, path.stem   # the two clinician sections
+        assert 'href="#why-it-matters"' in text, path.stem
 
 
 def test_page_data_is_json_the_browser_can_read(site):
