@@ -460,7 +460,8 @@ def build(execute: bool = True, repo_url: str = "", only: list[str] | None = Non
     log = out.parent / f"{out.name}-sphinx.log"
     with open(log, "w") as handle:
         result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E",
-                                 str(stage_dir), str(out)], stdout=handle, stderr=subprocess.STDOUT)
+                                 str(stage_dir), str(out)], stdout=handle, stderr=subprocess.STDOUT,
+                                env={**os.environ, "BOOK_REPO_URL": repo_url})
     if result.returncode != 0:
         raise BookError(f"make book: sphinx-build failed; see {log}")
     name_folds(out)

@@ -140,6 +140,7 @@ def test_mini_site_pages_have_one_h1_licence_search_and_navigation(mini_site):
     assert "Run this lesson" in welcome
     assert "mybinder.org/v2/gh/example/course/HEAD?labpath=notebooks/00_welcome.ipynb" in welcome
     assert "colab.research.google.com/github/example/course" in welcome
+    assert "mybinder.org/v2/gh/example/course/main?urlpath=lab" in welcome    # theme's launch button
     assert 'class="prev-next-area"' in welcome or "prev-next" in welcome
     assert audit.broken_links(site) == []
 
