@@ -109,8 +109,11 @@ def quiz_html(spec: dict, question: dict, uid: str) -> str:
                   f'<input type="text" inputmode="decimal" id="{cid}-in" autocomplete="off" '
                   f'aria-describedby="{cid}-q">']
     parts += ['<button type="button" class="checkpoint-check">Check</button>',
-              '<p class="checkpoint-feedback" role="status" aria-live="polite"></p>',
-              f'<script type="application/json" class="checkpoint-data">{data}</script>', "</div>"]
+              '<p class="checkpoint-feedback" role="status" aria-live="polite"></p>']
+    if spec["kind"] == "number":   # after a wrong try, a reader who cannot compute may look
+        parts += ['<button type="button" class="checkpoint-reveal" hidden>Show the answer</button>',
+                  '<p class="checkpoint-answer" role="status" aria-live="polite" hidden></p>']
+    parts += [f'<script type="application/json" class="checkpoint-data">{data}</script>', "</div>"]
     return "\n".join(parts)
 
 

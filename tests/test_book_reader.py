@@ -170,6 +170,8 @@ def test_every_checkpoint_gives_the_kernels_feedback_by_mouse_and_keyboard(site,
         assert spec, f"{path.stem}: checkpoint {name} on the page has no executed data"
         feedback = quiz.locator(".checkpoint-feedback")
         assert feedback.inner_text() == "", f"{name}: feedback before any answer"
+        reveal = quiz.locator("button.checkpoint-reveal")
+        assert reveal.count() == 0 or not reveal.is_visible(), f"{name}: answer button before a try"
         for keyboard in (False, True):
             if spec["kind"] == "choice":
                 why = {k.lower(): v for k, v in sorted(spec["explanations"].items())}
@@ -189,6 +191,13 @@ def test_every_checkpoint_gives_the_kernels_feedback_by_mouse_and_keyboard(site,
                 said = feedback.inner_text()
                 if not (said.startswith("❌") and spec["hint"] in said):
                     problems.append(f"{name} wrong number (keyboard={keyboard}): {said!r}")
+                if not keyboard:                   # after a wrong try the answer may be shown
+                    value = float(f"{spec['expected']:.4g}")
+                    shown = str(int(value)) if value.is_integer() else repr(value)
+                    quiz.locator("button.checkpoint-reveal").click()
+                    answer = quiz.locator(".checkpoint-answer").inner_text()
+                    if shown not in answer or spec["success"] not in answer:
+                        problems.append(f"{name}: shown answer {answer!r}, expected {shown}")
                 e = spec["expected"]
                 if e and spec["rtol"] < 0.04 and spec["atol"] < 0.04 * abs(e) and not keyboard:
                     _type(page, quiz, f"{e * 1.05:.4g}", keyboard)   # 5 % off, as printed

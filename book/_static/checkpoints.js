@@ -49,10 +49,24 @@
       out.className = "checkpoint-feedback " + (text.charAt(0) === "\u2705" ? "is-right" :
         text.charAt(0) === "\u274c" ? "is-wrong" : "is-empty");
     }
-    box.querySelector("button.checkpoint-check").addEventListener("click", check);
+    var reveal = box.querySelector("button.checkpoint-reveal");
+    box.querySelector("button.checkpoint-check").addEventListener("click", function () {
+      check();
+      if (reveal && out.className.indexOf("is-wrong") >= 0) { reveal.hidden = false; }
+    });
+    if (reveal) {
+      reveal.addEventListener("click", function () {
+        var shown = box.querySelector(".checkpoint-answer");
+        shown.textContent = "The lesson's code computes " + Number(spec.expected.toPrecision(4)) +
+          (spec.success ? ". " + spec.success : ".");
+        shown.hidden = false;
+      });
+    }
     var input = box.querySelector('input[type="text"]');
     if (input) {
-      input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
+      input.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") { e.preventDefault(); box.querySelector("button.checkpoint-check").click(); }
+      });
     }
   }
   function codeToggle() {
