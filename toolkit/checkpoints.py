@@ -22,8 +22,7 @@ import numpy as np
 
 from ._utils.display import show_line
 
-__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that", "QUIZ_MIME",
-           "quiz_spec"]
+__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that", "QUIZ_MIME"]
 
 CORRECT, WRONG, EMPTY = "✅", "❌", "✏️"
 QUIZ_MIME = "application/vnd.toolkit.checkpoint+json"
@@ -45,12 +44,12 @@ class Feedback:
         """Show nothing more in a notebook: the message was displayed when the check ran."""
 
 
-def quiz_spec(kind: str, name: str | None, **fields: Any) -> dict:
+def _quiz_spec(kind: str, name: str | None, **fields: Any) -> dict:
     """The data a checkpoint attaches for the website (JSON-safe: numbers as plain floats).
 
     Examples
     --------
-    >>> quiz_spec("number", "1.1", expected=np.float64(0.25), rtol=0.01)["expected"]
+    >>> _quiz_spec("number", "1.1", expected=np.float64(0.25), rtol=0.01)["expected"]
     0.25
     """
     def plain(value: Any) -> Any:
@@ -96,7 +95,7 @@ def check_number(answer: Any, expected: float, *, rtol: float = 0.01, atol: floa
     ✅ Checkpoint demo: correct.
     Feedback(correct=True)
     """
-    spec = quiz_spec("number", name, expected=float(expected), rtol=float(rtol), atol=float(atol),
+    spec = _quiz_spec("number", name, expected=float(expected), rtol=float(rtol), atol=float(atol),
                      hint=hint or "check your calculation.", success=success)
     if (empty := _unanswered(answer, name, spec)) is not None:
         return empty
@@ -124,7 +123,7 @@ def check_choice(answer: Any, correct: str | set[str], *, explanations: Mapping[
     """
     normalise = lambda x: {str(c).strip().lower() for c in (x if isinstance(x, (set, list, tuple)) else [x])}
     right = normalise(correct)
-    spec = quiz_spec("choice", name, correct=right, explanations=dict(explanations))
+    spec = _quiz_spec("choice", name, correct=right, explanations=dict(explanations))
     if (empty := _unanswered(answer, name, spec)) is not None:
         return empty
     chosen = normalise(answer)
