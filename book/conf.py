@@ -41,3 +41,16 @@ html_theme_options = {
     "pygments_dark_style": "a11y-high-contrast-dark",
 }
 html_context = {"repo_url": os.environ.get("BOOK_REPO_URL", ""), "default_mode": "light"}
+html_js_files += ["checkpoints.js"]
+html_css_files += ["reader.css"]
+# Code cells are folded on the site (book/build.py tags them hide-input).
+nb_code_prompt_show = "Show code"
+nb_code_prompt_hide = "Hide code"
+# Real launch buttons (Binder, Colab) from one repository setting: BOOK_REPO_URL.
+if html_context["repo_url"]:
+    html_theme_options.update({
+        "repository_url": html_context["repo_url"], "repository_branch": "main",
+        "path_to_docs": "", "use_repository_button": True,
+        "launch_buttons": {"binderhub_url": "https://mybinder.org",
+                           "colab_url": "https://colab.research.google.com",
+                           "notebook_interface": "jupyterlab"}})

@@ -143,16 +143,59 @@ def test_mini_site_pages_have_one_h1_licence_search_and_navigation(mini_site):
     assert "Run this lesson" in welcome
     assert "mybinder.org/v2/gh/example/course/HEAD?labpath=notebooks/00_welcome.ipynb" in welcome
     assert "colab.research.google.com/github/example/course" in welcome
+    assert "mybinder.org/v2/gh/example/course/main?urlpath=lab" in welcome    # theme's launch button
     assert 'class="prev-next-area"' in welcome or "prev-next" in welcome
     assert audit.broken_links(site) == []
 
 
-def test_mini_site_landing_page_maps_lessons_by_track(mini_site):
+def test_mini_site_landing_page_has_a_clinician_path_and_says_what_differs_by_track(mini_site):
     site, _ = mini_site
     index = (site / "index.html").read_text()
     for track in ("Clinician track", "Medical student track", "Data track"):
-        assert track in index
-    assert index.count('href="notebooks/00_welcome.html"') >= 3      # in all three tracks
+        assert index.count(track) == 1                              # one note each, not 3 lists
+    article = index[index.index("<article"):index.index("</article>")]
+    assert article.count('href="notebooks/00_welcome.html"') == 1    # one list of lessons
+    path = re.search(r'<section id="start-here-the-clinician-path">(.*?)</section>', index, re.S)
+    assert path and "bias_explorer.html" in path.group(1) and "make lab" not in path.group(1)
+    assert re.search(r"Bias explorer.*?\(explorer, \d+ min\)", path.group(1), re.S)
+    assert "200 words per minute" in index
+
+
+def test_mini_site_explorer_has_no_run_box_and_lessons_fold_their_code(mini_site):
+    site, _ = mini_site
+    explorer = (site / "notebooks" / "explorers" / "bias_explorer.html").read_text()
+    assert "Run this lesson" not in explorer
+    welcome = (site / "notebooks" / "00_welcome.html").read_text()
+    assert "Show code" in welcome and "toolkit.doctor()" not in welcome     # reader version
+    assert "kernel-only" not in welcome and "Checkpoints: answer them in the page" in welcome
+
+
+def test_site_builder_needs_nothing_from_tests_and_exits_only_in_main():
+    import ast
+
+    for source in (ROOT / "book").glob("*.py"):
+        tree = ast.parse(source.read_text())
+        imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                    for a in n.names}
+        imported |= {n.module.split(".")[0] for n in ast.walk(tree)
+                     if isinstance(n, ast.ImportFrom) and n.module}
+        assert not imported & {"notebook_runner", "helpers", "tests", "conftest"}, source
+        assert '"tests"' not in source.read_text(), source
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name != "main"):
+            exits = [c for c in ast.walk(fn) if isinstance(c, ast.Call)
+                     and ast.unparse(c.func) in ("sys.exit", "exit")]
+            assert not exits, f"{source.name}: {fn.name} calls sys.exit"
+
+
+def test_explorer_cache_key_changes_with_any_toolkit_module(tmp_path, monkeypatch):
+    import build
+
+    (tmp_path / "toolkit" / "evaluation").mkdir(parents=True)
+    (tmp_path / "toolkit" / "evaluation" / "metrics.py").write_text("A = 1\n")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    before = build.toolkit_key()
+    (tmp_path / "toolkit" / "evaluation" / "metrics.py").write_text("A = 2\n")
+    assert build.toolkit_key() != before
 
 
 def test_mini_site_explorer_is_kernel_free_and_links_the_live_version(mini_site):

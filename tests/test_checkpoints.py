@@ -74,3 +74,48 @@ def test_runner_replaces_only_the_placeholder_line():
 def test_runner_rejects_checkpoint_without_placeholder():
     with pytest.raises(ValueError, match="lacks `answer = None`"):
         fill_solutions(_nb("check_number(3, expected=4)", "answer = 4"))
+
+
+# ------------------------------------------------------------------ one source for the website
+def _kernel_display(monkeypatch):
+    """Pretend to be in a kernel and capture what the checkpoint displays."""
+    import IPython.display
+
+    from toolkit._utils import display as display_module
+
+    shown = []
+    monkeypatch.setattr(display_module, "in_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw=False: shown.append(data))
+    return shown
+
+
+def test_in_a_kernel_a_number_check_shows_its_line_and_attaches_its_question(monkeypatch):
+    from toolkit.checkpoints import QUIZ_MIME
+
+    shown = _kernel_display(monkeypatch)
+    assert not check_number(0.5, expected=np.float64(0.25), rtol=0.02, name="1.1", hint="halve it",
+                            success="Yes.")
+    (bundle,) = shown
+    assert bundle["text/markdown"] == "❌ Checkpoint 1.1: not yet. Hint: halve it"
+    assert bundle[QUIZ_MIME] == {"kind": "number", "name": "1.1", "expected": 0.25, "rtol": 0.02,
+                                 "atol": 0.0, "hint": "halve it", "success": "Yes."}
+    json_safe = __import__("json").dumps(bundle[QUIZ_MIME])
+    assert "0.25" in json_safe
+
+
+def test_in_a_kernel_a_choice_check_attaches_options_and_key_even_when_unanswered(monkeypatch):
+    from toolkit.checkpoints import QUIZ_MIME
+
+    shown = _kernel_display(monkeypatch)
+    check_choice(None, "b", explanations=CHOICES, name="2.1")
+    check_choice("b", "b", explanations=CHOICES, name="2.1")
+    assert shown[0]["text/markdown"].startswith("✏️ Checkpoint 2.1: no answer yet")
+    assert shown[1]["text/markdown"] == "✅ Checkpoint 2.1: correct. Yes: 9 of 108."
+    for bundle in shown:
+        assert bundle[QUIZ_MIME] == {"kind": "choice", "name": "2.1", "correct": ["b"],
+                                     "explanations": CHOICES}
+
+
+def test_outside_a_kernel_only_the_line_is_printed(capsys):
+    check_choice("a", "b", explanations=CHOICES, name="2.1")
+    assert capsys.readouterr().out == "❌ Checkpoint 2.1: not yet. Hint: No: that is the sensitivity.\n"

@@ -6,6 +6,12 @@ notebook always runs top to bottom. In a lesson a checkpoint cell looks like::
 
     answer = None   # replace None with your answer
     check_number(answer, expected=0.25, rtol=0.02, name="1.1", hint="Count ALT alleles.")
+
+In a kernel, `check_number` and `check_choice` also attach their question's data (mime type
+``QUIZ_MIME``: the kind, expected value and tolerances or options, hint, success and
+explanation texts) to the feedback line. JupyterLab shows only the line; the course website
+(book/build.py) turns that data into a question the reader answers in the page, so both
+surfaces use one source and the expected number is the one the executed notebook computed.
 """
 from __future__ import annotations
 
@@ -16,9 +22,10 @@ import numpy as np
 
 from ._utils.display import show_line
 
-__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that"]
+__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that", "QUIZ_MIME"]
 
 CORRECT, WRONG, EMPTY = "✅", "❌", "✏️"
+QUIZ_MIME = "application/vnd.toolkit.checkpoint+json"
 
 
 class Feedback:
@@ -37,22 +44,44 @@ class Feedback:
         """Show nothing more in a notebook: the message was displayed when the check ran."""
 
 
-def _show(symbol: str, name: str | None, text: str, correct: bool = False) -> Feedback:
+def _quiz_spec(kind: str, name: str | None, **fields: Any) -> dict:
+    """The data a checkpoint attaches for the website (JSON-safe: numbers as plain floats).
+
+    Examples
+    --------
+    >>> _quiz_spec("number", "1.1", expected=np.float64(0.25), rtol=0.01)["expected"]
+    0.25
+    """
+    def plain(value: Any) -> Any:
+        if isinstance(value, (np.generic, np.ndarray)):
+            return value.tolist()
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (set, frozenset, list, tuple)):
+            return sorted(plain(v) for v in value)
+        return value
+    return {"kind": kind, "name": name, **{k: plain(v) for k, v in fields.items()}}
+
+
+def _show(symbol: str, name: str | None, text: str, correct: bool = False,
+          spec: dict | None = None) -> Feedback:
     label = f"Checkpoint {name}: " if name else ""
     line = f"{symbol} {label}{text}".rstrip()
-    show_line(line)
+    show_line(line, {QUIZ_MIME: spec} if spec else None)
     return Feedback(correct, line)
 
 
-def _report(ok: bool, name: str | None, success: str, hint: str) -> Feedback:
+def _report(ok: bool, name: str | None, success: str, hint: str,
+            spec: dict | None = None) -> Feedback:
     if ok:
-        return _show(CORRECT, name, "correct. " + success, correct=True)
-    return _show(WRONG, name, "not yet. Hint: " + hint)
+        return _show(CORRECT, name, "correct. " + success, correct=True, spec=spec)
+    return _show(WRONG, name, "not yet. Hint: " + hint, spec=spec)
 
 
-def _unanswered(answer: Any, name: str | None) -> Feedback | None:
+def _unanswered(answer: Any, name: str | None, spec: dict | None = None) -> Feedback | None:
     if answer is None or answer is Ellipsis:
-        return _show(EMPTY, name, "no answer yet: replace `None` with your answer and run the cell again.")
+        return _show(EMPTY, name, "no answer yet: replace `None` with your answer and run the cell again.",
+                     spec=spec)
     return None
 
 
@@ -66,14 +95,17 @@ def check_number(answer: Any, expected: float, *, rtol: float = 0.01, atol: floa
     ✅ Checkpoint demo: correct.
     Feedback(correct=True)
     """
-    if (empty := _unanswered(answer, name)) is not None:
+    spec = _quiz_spec("number", name, expected=float(expected), rtol=float(rtol), atol=float(atol),
+                     hint=hint or "check your calculation.", success=success)
+    if (empty := _unanswered(answer, name, spec)) is not None:
         return empty
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return _report(False, name, success, f"expected a number; got {type(answer).__name__}. {hint}")
+        return _report(False, name, success, f"expected a number; got {type(answer).__name__}. {hint}",
+                       spec)
     ok = math.isclose(value, float(expected), rel_tol=rtol, abs_tol=atol)
-    return _report(ok, name, success, hint or "check your calculation.")
+    return _report(ok, name, success, hint or "check your calculation.", spec)
 
 
 def check_choice(answer: Any, correct: str | set[str], *, explanations: Mapping[str, str],
@@ -89,15 +121,18 @@ def check_choice(answer: Any, correct: str | set[str], *, explanations: Mapping[
     ✅ Checkpoint demo: correct. Yes: 1 in 4.
     Feedback(correct=True)
     """
-    if (empty := _unanswered(answer, name)) is not None:
-        return empty
     normalise = lambda x: {str(c).strip().lower() for c in (x if isinstance(x, (set, list, tuple)) else [x])}
-    chosen, right = normalise(answer), normalise(correct)
+    right = normalise(correct)
+    spec = _quiz_spec("choice", name, correct=right, explanations=dict(explanations))
+    if (empty := _unanswered(answer, name, spec)) is not None:
+        return empty
+    chosen = normalise(answer)
     unknown = chosen - {k.lower() for k in explanations}
     if unknown:
-        return _report(False, name, "", f"choose from {sorted(explanations)}; got {sorted(unknown)}.")
+        return _report(False, name, "", f"choose from {sorted(explanations)}; got {sorted(unknown)}.",
+                       spec)
     why = " ".join(explanations[k] for k in sorted(explanations) if k.lower() in chosen)
-    return _report(chosen == right, name, why, why or "think again.")
+    return _report(chosen == right, name, why, why or "think again.", spec)
 
 
 def check_array(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-8,

@@ -19,8 +19,11 @@ def in_kernel() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
-def show_line(line: str) -> None:
+def show_line(line: str, data: dict | None = None) -> None:
     """Show one feedback line: rendered Markdown in a kernel, plain ``print`` elsewhere.
+
+    ``data`` adds more representations to the kernel's display (mime type -> value), e.g. a
+    checkpoint's question for the course website; JupyterLab shows the Markdown line.
 
     Examples
     --------
@@ -28,8 +31,8 @@ def show_line(line: str) -> None:
     ✅ Checkpoint 1.1: correct.
     """
     if in_kernel():
-        from IPython.display import Markdown, display
+        from IPython.display import display
 
-        display(Markdown(line))
+        display({"text/markdown": line, "text/plain": line, **(data or {})}, raw=True)
     else:
         print(line)
