@@ -17,7 +17,7 @@ from typing import Any
 from toolkit._utils.widgets import label_widget_sliders  # noqa: F401  (public here too)
 
 __all__ = ["OKABE_ITO", "with_finding", "figure_finding", "describe_figure", "figure_table",
-           "readable_hover", "accessible_html", "use_course_style", "okabe_ito_template",
+           "readable_hover", "fit_small_screens", "accessible_html", "use_course_style", "okabe_ito_template",
            "label_widget_sliders"]
 
 #: Okabe & Ito (2008) colour-blind-safe qualitative palette (black moved last, as it reads as text).
@@ -233,8 +233,8 @@ def figure_table(fig: Any):
         if x is None or y is None or len(x) != len(y) or len(y) > MAX_TABLE_ROWS:
             return None
         axes = ("xaxis" + str(trace.get("xaxis", "x"))[1:], "yaxis" + str(trace.get("yaxis", "y"))[1:])
-        if trace.get("orientation") == "h":
-            x, y, axes = y, x, axes[::-1]
+        if trace.get("orientation") == "h" or (_is_numeric(x) and not _is_numeric(y)):
+            x, y, axes = y, x, axes[::-1]       # horizontal bars, forest plots: labels on y
         if i == 0:
             index_name = _axis_title(layout, axes[0]) or "x"
         name = _strip_tags(str(trace.get("name") or _axis_title(layout, axes[1])
@@ -293,6 +293,30 @@ def readable_hover(fig: Any) -> dict:
     return {**spec, "data": data}
 
 
+#: On screens narrower than 600 px (phones): legend below the plot, at most 5 ticks per axis, a
+#: smaller title. Run by each figure of the website after plotly draws it.
+PHONE_SCRIPT = """<script>window.addEventListener("load",function(){var d=document.getElementById("%s");
+if(!d||!window.Plotly||window.innerWidth>=600)return;
+var u={"legend.orientation":"h","legend.x":0,"legend.xanchor":"left","legend.y":-0.25,
+"legend.yanchor":"top","title.font.size":14,"margin.l":50,"margin.r":10};
+Object.keys(d.layout||{}).forEach(function(k){if(/^[xy]axis/.test(k)){u[k+".nticks"]=5;
+u[k+".automargin"]=true;}});Plotly.relayout(d,u);});</script>"""
+
+
+def fit_small_screens(fig: Any) -> dict:
+    """The figure (as a dict) without a fixed pixel width, so it fits a phone's screen.
+
+    Examples
+    --------
+    >>> fit_small_screens({"data": [], "layout": {"width": 900, "height": 300}})["layout"]
+    {'height': 300, 'autosize': True}
+    """
+    spec = _as_dict(fig)
+    layout = {k: v for k, v in (spec.get("layout") or {}).items() if k != "width"}
+    layout["autosize"] = True
+    return {**spec, "layout": layout}
+
+
 def accessible_html(fig: Any, div_id: str | None = None) -> str:
     """HTML for a figure with its text alternative as caption and its data table beside it.
 
@@ -308,7 +332,8 @@ def accessible_html(fig: Any, div_id: str | None = None) -> str:
         ``<figure>`` holding the interactive plot (plotly.js loaded by the page), a
         ``<figcaption>`` with the finding (`with_finding`) as "What to notice: ..." and
         `describe_figure`, and, for charts of a table, a ``<details>`` with the table.
-        Hover boxes are made readable (`readable_hover`).
+        Hover boxes are made readable (`readable_hover`); the figure has no fixed width
+        (`fit_small_screens`) and rearranges itself on phones (`PHONE_SCRIPT`).
 
     Examples
     --------
@@ -319,7 +344,7 @@ def accessible_html(fig: Any, div_id: str | None = None) -> str:
     """
     import plotly.io as pio
 
-    fig = readable_hover(fig)
+    fig = fit_small_screens(readable_hover(fig))
     div_id = div_id or f"fig-{abs(hash(str(fig))) % 10**10}"
     plot = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": True})
@@ -333,7 +358,7 @@ def accessible_html(fig: Any, div_id: str | None = None) -> str:
         details = ("<details><summary>Data table for this figure</summary>"
                    + table.to_html(border=0, classes="figure-table") + "</details>")
     return (f'<figure class="toolkit-figure" aria-describedby="{div_id}-alt">'
-            f'{plot}'
+            f'{plot}{PHONE_SCRIPT % div_id}'
             f'<figcaption id="{div_id}-alt">{lead}<p class="figure-alt">{alt}</p></figcaption>'
             f'{details}</figure>')
 
