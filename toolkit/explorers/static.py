@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from toolkit.viz.a11y import PHONE_LAYOUT_JS
+
 __all__ = ["EXPLORERS", "explorer_states", "explorer_html", "slider_values", "value_label"]
 
 #: notebook stem (in notebooks/explorers/) -> name of the ``toolkit.explorers`` function building its app.
@@ -205,6 +207,7 @@ _SCRIPT = """
     var layout = Object.assign({}, spec.layout, {annotations: state.annotations, shapes: state.shapes,
                                                  autosize: true});
     delete layout.width;                         // fit the page column
+    layout = toolkitPhoneLayout(layout);         // phones: legend below, stacked subplots
     Plotly.react(div, state.data, layout, {displaylogo: false, responsive: true});
     live.innerHTML = state.summary;
   }
@@ -261,4 +264,4 @@ def explorer_html(spec: dict, uid: str, title: str, live_url: str | None = None)
             '</div>'
             f'<p class="explorer-note">{note}</p>'
             f'<script type="application/json" id="{uid}-spec">{payload}</script>'
-            f'<script>{_SCRIPT % {"uid": uid}}</script></section>')
+            f'<script>{PHONE_LAYOUT_JS}{_SCRIPT % {"uid": uid}}</script></section>')

@@ -293,14 +293,28 @@ def readable_hover(fig: Any) -> dict:
     return {**spec, "data": data}
 
 
-#: On screens narrower than 600 px (phones): legend below the plot, at most 5 ticks per axis, a
-#: smaller title. Run by each figure of the website after plotly draws it.
-PHONE_SCRIPT = """<script>window.addEventListener("load",function(){var d=document.getElementById("%s");
+#: A JavaScript function ``toolkitPhoneLayout(layout)`` -> the layout for a screen narrower than
+#: 600 px (phones): legend below the plot, at most 5 ticks per axis, smaller titles, and two
+#: side-by-side subplots stacked one above the other (their titles moved with them). Used by
+#: every figure of the website and by the kernel-free explorers (`toolkit.explorers.static`).
+PHONE_LAYOUT_JS = """function toolkitPhoneLayout(layout){
+if(window.innerWidth>=600)return layout;var l=JSON.parse(JSON.stringify(layout||{}));
+l.legend=Object.assign({},l.legend,{orientation:"h",x:0,xanchor:"left",y:-0.12,yanchor:"top"});
+l.margin={l:48,r:12,t:56,b:64};if(l.title){l.title=Object.assign({},l.title,{font:{size:14}});}
+Object.keys(l).forEach(function(k){if(/^[xy]axis[0-9]*$/.test(k)){l[k].nticks=5;l[k].automargin=true;}});
+var x1=l.xaxis,x2=l.xaxis2;
+if(x1&&x2&&!l.xaxis3&&x1.domain&&x2.domain&&x1.domain[1]<=x2.domain[0]&&l.yaxis&&l.yaxis2){
+l.height=Math.round((l.height||450)*1.8);x1.domain=[0,1];x2.domain=[0,1];
+l.yaxis.domain=[0.6,1];l.yaxis2.domain=[0,0.4];
+(l.annotations||[]).forEach(function(a){if(a.xref==="paper"&&a.yref==="paper"&&a.y>=0.99){
+var right=a.x>0.5;a.x=0.5;a.y=right?0.4:1;a.yanchor="bottom";a.xanchor="center";}});}
+(l.annotations||[]).forEach(function(a){a.font=Object.assign({},a.font,{size:12});});
+return l;}"""
+#: Runs `PHONE_LAYOUT_JS` on one figure of a page once plotly has drawn it.
+PHONE_SCRIPT = ("<script>" + PHONE_LAYOUT_JS + """
+window.addEventListener("load",function(){var d=document.getElementById("%s");
 if(!d||!window.Plotly||window.innerWidth>=600)return;
-var u={"legend.orientation":"h","legend.x":0,"legend.xanchor":"left","legend.y":-0.25,
-"legend.yanchor":"top","title.font.size":14,"margin.l":50,"margin.r":10};
-Object.keys(d.layout||{}).forEach(function(k){if(/^[xy]axis/.test(k)){u[k+".nticks"]=5;
-u[k+".automargin"]=true;}});Plotly.relayout(d,u);});</script>"""
+Plotly.react(d,d.data,toolkitPhoneLayout(d.layout));});</script>""")
 
 
 def fit_small_screens(fig: Any) -> dict:
