@@ -188,8 +188,9 @@ def _figure(roc, row, prevalence: float, numbers: dict):
                              hovertemplate="%{text}<extra></extra>"), 1, 2)
     fig.update_xaxes(title_text="1 - specificity", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text="sensitivity", range=[0, 1.02], row=1, col=1)
-    fig.update_xaxes(type="log", title_text="prevalence (log scale)", tickformat=".1%",
-                     row=1, col=2)
+    fig.update_xaxes(type="log", title_text="prevalence (log scale)",
+                     tickvals=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
+                     ticktext=["0.1 %", "0.3 %", "1 %", "3 %", "10 %", "30 %"], row=1, col=2)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
     fig.update_layout(height=440, width=980, showlegend=False)
     return fig

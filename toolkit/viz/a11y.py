@@ -305,9 +305,9 @@ Object.keys(l).forEach(function(k){if(/^[xy]axis[0-9]*$/.test(k)){l[k].nticks=5;
 var x1=l.xaxis,x2=l.xaxis2;
 if(x1&&x2&&!l.xaxis3&&x1.domain&&x2.domain&&x1.domain[1]<=x2.domain[0]&&l.yaxis&&l.yaxis2){
 l.height=Math.round((l.height||450)*1.8);x1.domain=[0,1];x2.domain=[0,1];
-l.yaxis.domain=[0.6,1];l.yaxis2.domain=[0,0.4];
+l.yaxis.domain=[0.64,1];l.yaxis2.domain=[0,0.34];
 (l.annotations||[]).forEach(function(a){if(a.xref==="paper"&&a.yref==="paper"&&a.y>=0.99){
-var right=a.x>0.5;a.x=0.5;a.y=right?0.4:1;a.yanchor="bottom";a.xanchor="center";}});}
+var right=a.x>0.5;a.x=0.5;a.y=right?0.34:1;a.yanchor="bottom";a.xanchor="center";}});}
 (l.annotations||[]).forEach(function(a){a.font=Object.assign({},a.font,{size:12});});
 return l;}"""
 #: Runs `PHONE_LAYOUT_JS` on one figure of a page once plotly has drawn it.
@@ -362,8 +362,11 @@ def accessible_html(fig: Any, div_id: str | None = None) -> str:
     div_id = div_id or f"fig-{abs(hash(str(fig))) % 10**10}"
     plot = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": True})
-    alt = html.escape(describe_figure(fig))
     finding = figure_finding(fig)
+    alt = describe_figure(fig)
+    if finding:                       # said first, as "What to notice"; not twice
+        alt = alt[: alt.rfind(" Main finding: ")]
+    alt = html.escape(alt)
     lead = (f'<p class="figure-finding"><strong>What to notice:</strong> {html.escape(finding)}</p>'
             if finding else "")
     table = figure_table(fig)
