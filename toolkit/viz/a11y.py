@@ -299,8 +299,13 @@ def readable_hover(fig: Any) -> dict:
 #: every figure of the website and by the kernel-free explorers (`toolkit.explorers.static`).
 PHONE_LAYOUT_JS = """function toolkitPhoneLayout(layout){
 if(window.innerWidth>=600)return layout;var l=JSON.parse(JSON.stringify(layout||{}));
-l.legend=Object.assign({},l.legend,{orientation:"h",x:0,xanchor:"left",y:-0.12,yanchor:"top"});
-l.margin={l:48,r:12,t:56,b:64};if(l.title){l.title=Object.assign({},l.title,{font:{size:14}});}
+l.legend=Object.assign({},l.legend,{orientation:"h",x:0,xanchor:"left",yref:"container",y:0,
+yanchor:"bottom"});l.margin={l:48,r:12,t:56,b:130};l.height=(l.height||450)+70;
+if(l.title){var t=typeof l.title==="string"?{text:l.title}:Object.assign({},l.title);
+var words=String(t.text||"").split(" "),lines=[""];words.forEach(function(w){
+if((lines[lines.length-1]+" "+w).length>38&&lines[lines.length-1])lines.push(w);
+else lines[lines.length-1]=(lines[lines.length-1]+" "+w).trim();});
+t.text=lines.join("<br>");t.font={size:14};l.title=t;l.margin.t=40+18*lines.length;}
 Object.keys(l).forEach(function(k){if(/^[xy]axis[0-9]*$/.test(k)){l[k].nticks=5;l[k].automargin=true;}});
 var x1=l.xaxis,x2=l.xaxis2;
 if(x1&&x2&&!l.xaxis3&&x1.domain&&x2.domain&&x1.domain[1]<=x2.domain[0]&&l.yaxis&&l.yaxis2){
@@ -314,7 +319,10 @@ return l;}"""
 PHONE_SCRIPT = ("<script>" + PHONE_LAYOUT_JS + """
 window.addEventListener("load",function(){var d=document.getElementById("%s");
 if(!d||!window.Plotly||window.innerWidth>=600)return;
-Plotly.react(d,d.data,toolkitPhoneLayout(d.layout));});</script>""")
+var l=toolkitPhoneLayout(d.layout);l.autosize=false;l.width=d.clientWidth;
+l.height=l.height||450;d.style.height=l.height+"px";
+if(d.parentElement&&d.parentElement.style.height){d.parentElement.style.height="auto";}
+Plotly.react(d,d.data,l);});</script>""")
 
 
 def fit_small_screens(fig: Any) -> dict:
