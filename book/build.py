@@ -55,6 +55,8 @@ TRACKS = {"clinician": "Clinician track (AI literacy, no coding needed)",
 PLOTLY_DEFAULT = ["#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692",
                   "#b6e880", "#ff97ff", "#fecb52"]
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
+GLOSSARY = ROOT / "docs" / "glossary.md"
+GLOSSARY_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?:\.\./)+docs/glossary\.md#([a-z0-9-]+)\)")
 
 
 def notebooks() -> list[Path]:
@@ -149,6 +151,34 @@ def rewrite_links(text: str, source: Path, pages: set[Path], repo_url: str) -> s
         link = repo_links(repo_url, rel).get("github")
         return f"[{label}]({link})" if link else f"{label} (`{rel}`)"
     return LINK.sub(fix, text)
+
+
+def glossary_slug(term: str) -> str:
+    """The anchor lessons use for a glossary term: its name before any '(', lower case, dashed.
+
+    >>> glossary_slug("AUC (area under the ROC curve)")
+    'auc'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", term.split(" (")[0].lower()).strip("-")
+
+
+def glossary_roles(text: str, glossary: Path = GLOSSARY) -> str:
+    """Lesson links to docs/glossary.md#slug -> MyST {term} roles (plain links in JupyterLab).
+
+    A slug that names no term of the glossary is an error naming the lesson's link and the fix.
+    """
+    if not GLOSSARY_LINK.search(text):
+        return text
+    body = glossary.read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
+    terms = {glossary_slug(t): t for t in re.findall(r"^(\S[^\n]*)$", body, re.MULTILINE)}
+
+    def fix(m: re.Match) -> str:
+        label, slug = m.groups()
+        if slug not in terms:
+            raise ValueError(f"make book: the link [{label}](...glossary.md#{slug}) names no term of "
+                             f"{glossary.relative_to(ROOT)}; use one of: {', '.join(sorted(terms))}")
+        return f"{{term}}`{label} <{terms[slug]}>`"
+    return GLOSSARY_LINK.sub(fix, text)
 
 
 def _recolour(value):
@@ -267,8 +297,10 @@ def stage_notebook(path: Path, pages: set[Path], repo_url: str, execute: bool,
         if "kernel-only" in tags:
             continue
         if cell.cell_type == "markdown":
-            cell.source = mark_clinician_sections(
-                rewrite_links(site_text(cell.source), path, pages, repo_url))
+            text = rewrite_links(site_text(cell.source), path, pages, repo_url)
+            if GLOSSARY.resolve() in pages:
+                text = glossary_roles(text)
+            cell.source = mark_clinician_sections(text)
         elif "checkpoint" in tags:
             checkpoints.append(checkpoint_output(cell, str(i)))
         elif block and "_app(" in cell.source:

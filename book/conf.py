@@ -13,6 +13,8 @@ language = "en"
 
 extensions = ["myst_nb"]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+# Markdown outputs (e.g. lesson 18's model card) render with MyST, so their tables are tables (h7, #32).
+nb_render_markdown_format = "myst"
 myst_heading_anchors = 3
 nb_execution_mode = "off"
 nb_merge_streams = True

@@ -179,7 +179,7 @@ def test_test_characteristics_threshold_moves_point(browser, server):
     assert "PPV 4.2 %" in summary
     _press_slider(page, 0, "ArrowRight", 20)  # threshold 0.50 -> 0.70
     summary2, svg2 = _wait_changed(page, summary, svg, "Threshold 0.70")
-    assert "sens" in svg2 and "PPV" in svg2
+    assert "sensitivity" in summary2 and "PPV" in svg2
     _shot(page, server[0] + "_test_characteristics")
     page.close()
 
@@ -203,7 +203,9 @@ def test_risk_communicator_ancestry_changes_risks(browser, server):
     page = _open(browser, server, "risk_communicator", "PRS decile")
     summary, svg = _summary(page), _svg_text(page)
     assert "CEU" in summary
-    page.locator(".widget-dropdown select").first.select_option("YRI")
+    from toolkit.explorers.risk_communicator import POPULATIONS
+
+    page.locator(".widget-dropdown select").first.select_option(label=POPULATIONS["YRI"])
     _wait_changed(page, summary, svg, "YRI, PRS decile")
     _shot(page, server[0] + "_risk_communicator")
     page.close()

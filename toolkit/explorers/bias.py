@@ -14,7 +14,7 @@ import numpy as np
 from .._utils.widgets import wire_app
 from ._shared import pct
 
-__all__ = ["bias_explorer_app"]
+__all__ = ["bias_explorer_app", "bias_explorer_table"]
 
 TITLE = "Bias explorer: who was the model trained on?"
 ANCESTRIES = ("CEU", "CHB", "YRI")
@@ -93,6 +93,26 @@ def bias_explorer_app(interactive: bool | None = None, random_state: int = 0):
     return wire_app(functools.partial(_draw, random_state=random_state), SPEC, interactive, TITLE)
 
 
+def bias_explorer_table(random_state: int = 0):
+    """The explorer's numbers: test AUC and ECE of every ancestry for each CEU share of training.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (CEU share, test ancestry): ``share``, ``n_train_group``, ``test_group``,
+        ``auc``, ``ece`` (as `toolkit.evaluation.performance_by_training_share`).
+
+    Examples
+    --------
+    >>> t = bias_explorer_table()
+    >>> sorted(t["share"].unique().tolist())[:2], sorted(t["test_group"].unique())
+    ([0.1, 0.2], ['CEU', 'CHB', 'YRI'])
+
+    Taught in lesson 16.
+    """
+    return _bias_grid(random_state)[0].copy()
+
+
 def _draw(ceu_share: float, random_state: int = 0):
     """AUC bars and calibration curves per ancestry for the nearest precomputed mix."""
     import plotly.graph_objects as go
@@ -101,20 +121,24 @@ def _draw(ceu_share: float, random_state: int = 0):
     table, curves = _bias_grid(random_state)
     mix = min(MIXES, key=lambda m: abs(m - ceu_share))
     rows = table[table["share"] == mix]
-    fig = make_subplots(1, 2, subplot_titles=("AUC by ancestry (test sets)",
-                                              "Calibration: predicted vs observed"))
+    fig = make_subplots(1, 2, horizontal_spacing=0.14,
+                        subplot_titles=("AUC by ancestry", "Calibration"))
     fig.add_trace(go.Bar(x=list(rows["test_group"]), y=list(rows["auc"]), name="AUC",
-                         text=[f"{a:.3f}" for a in rows["auc"]]), 1, 1)
+                         text=[f"{a:.3f}" for a in rows["auc"]],
+                         hovertemplate="%{x}: AUC %{y:.3f}<extra></extra>"), 1, 1)
     for g in rows["test_group"]:
         curve = curves[mix, g]
         fig.add_trace(go.Scatter(x=curve["mean_predicted"], y=curve["observed_rate"], name=g,
-                                 mode="lines+markers"), 1, 2)
+                                 mode="lines+markers",
+                                 hovertemplate=f"{g}<br>predicted risk %{{x:.0%}}<br>observed "
+                                               "rate %{y:.0%}<extra></extra>"), 1, 2)
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name="perfect", mode="lines",
                              line=dict(dash="dot", color="black")), 1, 2)
     fig.update_yaxes(range=[0.5, 1], row=1, col=1)
     fig.update_xaxes(title_text="mean predicted risk", range=[0, 1], row=1, col=2)
     fig.update_yaxes(title_text="observed rate", range=[0, 1], row=1, col=2)
-    fig.update_layout(height=420, width=980)
+    fig.update_yaxes(title_text="test AUC", row=1, col=1)
+    fig.update_layout(height=420, width=980, legend=dict(orientation="h", y=-0.2))
     n_ceu = int(rows["n_train_group"].iloc[0])
     summary = (f"Training mix: <b>{pct(ceu_share)} CEU</b> ({n_ceu} of {N_TRAIN} patients; CHB "
                f"and YRI share the other {N_TRAIN - n_ceu} equally). " + "; ".join(

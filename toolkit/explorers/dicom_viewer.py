@@ -17,7 +17,7 @@ import numpy as np
 
 from .._utils.widgets import wire_app
 
-__all__ = ["dicom_viewer_app"]
+__all__ = ["dicom_viewer_app", "deidentification_summary"]
 
 TITLE = "DICOM viewer and de-identification"
 IDENTIFIERS = ("PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyDate",
@@ -31,6 +31,8 @@ class _Series(NamedTuple):
     presets: dict[str, tuple[float, float]]
     n_changes: int
     n_files: int
+    changes: dict[str, int]
+    shift_days: int | None
 
 
 def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
@@ -88,6 +90,58 @@ def dicom_viewer_app(series: str | None = None, interactive: bool | None = None,
     return wire_app(functools.partial(_draw, shown=shown), spec, interactive, TITLE)
 
 
+def deidentification_summary(series: str | None = None, salt: str = "explorer-demo",
+                             random_state: int = 0) -> dict:
+    """What the viewer's de-identification did: changes by kind and the date shift in days.
+
+    Parameters
+    ----------
+    series, salt, random_state
+        As in `dicom_viewer_app` (default: the synthetic demo series).
+
+    Returns
+    -------
+    dict
+        ``n_changes``, ``n_files``, ``changes`` ({kind: count}, largest first) and
+        ``shift_days`` (de-identified minus original StudyDate; None if either is missing).
+
+    Examples
+    --------
+    >>> d = deidentification_summary()  # doctest: +SKIP
+    >>> sum(d["changes"].values()) == d["n_changes"]  # doctest: +SKIP
+    True
+
+    Taught in lesson 08.
+    """
+    shown = _read_and_deidentify(series, salt, random_state)
+    return {"n_changes": shown.n_changes, "n_files": shown.n_files, "changes": shown.changes,
+            "shift_days": shown.shift_days}
+
+
+def _date_shift(original: dict[str, str], deidentified: dict[str, str]) -> int | None:
+    """Days between the de-identified and the original StudyDate (None if one is missing)."""
+    from datetime import datetime
+
+    try:
+        before, after = (datetime.strptime(h["StudyDate"], "%Y%m%d")
+                         for h in (original, deidentified))
+    except (KeyError, ValueError):
+        return None
+    return (after - before).days
+
+
+def _changes_text(shown: _Series) -> str:
+    """'1,508 changes in 26 files (910 removed, ...)'; dates shifted by N days."""
+    kinds = ", ".join(f"{n:,} {kind}" for kind, n in shown.changes.items())
+    text = (f"De-identification made {shown.n_changes:,} changes in {shown.n_files} files "
+            f"({kinds}); pixels are unchanged.")
+    if shown.shift_days is not None:
+        text += (f" All dates were shifted by {shown.shift_days:+,} days (one shift per "
+                 "patient, so intervals between dates stay true): the birth date in the de-identified header "
+                 "is shifted too, not the real one.")
+    return text
+
+
 def _draw(slice_index: int, preset: str, header: str, shown: _Series):
     """One slice in the chosen window next to the chosen header table, and the summary."""
     import plotly.graph_objects as go
@@ -98,9 +152,9 @@ def _draw(slice_index: int, preset: str, header: str, shown: _Series):
     center, width = shown.presets[preset]
     plane = window(shown.volume.array[:, :, slice_index], float(center), float(width)).T
     table = shown.headers[header]
-    fig = make_subplots(1, 2, column_widths=[0.45, 0.55],
+    fig = make_subplots(1, 2, column_widths=[0.45, 0.55], horizontal_spacing=0.06,
                         specs=[[{"type": "heatmap"}, {"type": "table"}]],
-                        subplot_titles=(f"axial slice {slice_index}", f"{header} header"))
+                        subplot_titles=(f"slice {slice_index}", f"{header} header"))
     fig.add_trace(go.Heatmap(z=plane, colorscale="gray", zmin=0, zmax=1, showscale=False), 1, 1)
     fig.add_trace(go.Table(header=dict(values=["attribute", "value"]),
                            cells=dict(values=[list(table), list(table.values())])), 1, 2)
@@ -110,8 +164,7 @@ def _draw(slice_index: int, preset: str, header: str, shown: _Series):
     summary = (f"Slice <b>{slice_index}</b> of {shown.volume.shape[2] - 1}; window "
                f"<b>{preset}</b> (centre {center:.4g}, width {width:.4g}); showing the "
                f"<b>{header}</b> header: PatientName = {html.escape(table['PatientName'])}. "
-               f"De-identification made {shown.n_changes} changes in {shown.n_files} files; "
-               "pixels are unchanged.")
+               + _changes_text(shown))
     return fig, summary
 
 
@@ -132,8 +185,10 @@ def _read_and_deidentify(series, salt: str, random_state: int) -> _Series:
         is_ct = pydicom.dcmread(first, stop_before_pixels=True).get("Modality") == "CT"
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    changes = {str(k): int(v) for k, v in report["change"].value_counts().items()}
     return _Series(volume, headers, _viewer_presets(volume.array, is_ct), len(report),
-                   report["file"].nunique())
+                   report["file"].nunique(), changes,
+                   _date_shift(headers["original"], headers["de-identified"]))
 
 
 def _header_table(path: Path) -> dict[str, str]:

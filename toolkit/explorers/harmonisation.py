@@ -14,7 +14,13 @@ import functools
 from .._utils.widgets import wire_app
 from ._shared import pct
 
-__all__ = ["harmonisation_explorer_app"]
+__all__ = ["harmonisation_explorer_app", "harmonisation_numbers"]
+
+#: The feature the summary follows, and how the page names it.
+FEATURE, FEATURE_NAME = "firstorder_sd_au", "intensity spread (first-order SD, arbitrary units)"
+#: ComBat in one sentence, as the page says it.
+COMBAT_SENTENCE = ("ComBat estimates, for each hospital and feature, how much the scanner shifts "
+                   "and stretches the values, and removes it.")
 
 TITLE = "Harmonisation explorer (synthetic three hospitals)"
 SPEC = {"site_effect": ("FloatSlider", dict(value=1.0, min=0.0, max=2.0, step=0.5,
@@ -38,7 +44,7 @@ def _state(site_effect: float, rate_c: float, random_state: int = 0) -> dict:
                              mutation_rate={"site_A": 0.25, "site_B": 0.35, "site_C": rate_c})
     X, site = h.features.to_numpy(), h.patients["site"].to_numpy()
     y = h.patients["mutation"].to_numpy()
-    j = list(h.features.columns).index("firstorder_sd_au")
+    j = list(h.features.columns).index(FEATURE)
     harmonised = {"none": X, "inside": ComBat().fit_transform(X, site=site)}
     out = {"chance": float(pd.Series(site).value_counts(normalize=True).max()),
            "rates": h.patients.groupby("site")["mutation"].mean().round(2).to_dict()}
@@ -69,8 +75,7 @@ def harmonisation_explorer_app(interactive: bool | None = None, random_state: in
     Notes
     -----
     SYNTHETIC (``make_three_hospitals``). Each slider position runs 5-fold cross-validation
-    four times (a few seconds the first time, then cached). Site A and B mutation rates stay
-    at 25 % and 35 %.
+    four times (cached). Site A and B mutation rates stay at 25 % and 35 %.
 
     Examples
     --------
@@ -83,15 +88,39 @@ def harmonisation_explorer_app(interactive: bool | None = None, random_state: in
     return wire_app(functools.partial(_draw, random_state=random_state), SPEC, interactive, TITLE)
 
 
+def harmonisation_numbers(site_effect: float, rate_c: float, random_state: int = 0) -> dict:
+    """The explorer's numbers at one slider position (cached after the first call).
+
+    Returns
+    -------
+    dict
+        ``chance`` (share of the largest hospital), ``site_accuracy_none`` and
+        ``site_accuracy_combat`` (how often the hospital is guessed from the features),
+        ``true_gap`` and ``gap_combat`` (site C minus site A, mean intensity spread).
+
+    Examples
+    --------
+    >>> n = harmonisation_numbers(1.0, 0.55)  # doctest: +SKIP
+    >>> n["site_accuracy_combat"] < n["site_accuracy_none"]  # doctest: +SKIP
+    True
+
+    Taught in lesson 26.
+    """
+    st = _state(round(float(site_effect), 2), round(float(rate_c), 2), random_state)
+    return {"chance": st["chance"], "site_accuracy_none": st["none"]["site_accuracy"].value,
+            "site_accuracy_combat": st["inside"]["site_accuracy"].value,
+            "true_gap": st["true_gap"], "gap_combat": st["inside"]["gap"]}
+
+
 def _draw(site_effect: float, rate_c: float, random_state: int = 0):
     """Site accuracy and mutation AUC per site, without and with ComBat, and the summary."""
     st = _state(round(float(site_effect), 2), round(float(rate_c), 2), random_state)
     summary = (f"Scanner effect x{site_effect:g}; mutation rate at site C {pct(rate_c)}. "
                f"Site guessed from the features: <b>{st['none']['site_accuracy'].value:.2f}</b> "
                f"without, <b>{st['inside']['site_accuracy'].value:.2f}</b> with ComBat "
-               f"(chance {st['chance']:.2f}). Site C minus site A, mean of firstorder_sd_au: "
+               f"(chance {st['chance']:.2f}). Site C minus site A, mean {FEATURE_NAME}: "
                f"truth {st['true_gap']:.2f}, after ComBat {st['inside']['gap']:.2f} "
-               "(ComBat also removes biology that differs between sites).")
+               f"(ComBat also removes biology that differs between sites). {COMBAT_SENTENCE}")
     return _figure(st), summary
 
 
@@ -100,8 +129,8 @@ def _figure(st: dict):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(1, 2, subplot_titles=("Can the features tell the hospital?",
-                                              "Mutation AUC within each hospital"))
+    fig = make_subplots(1, 2, horizontal_spacing=0.14,
+                        subplot_titles=("Hospital guessed?", "Mutation AUC per hospital"))
     for option in _OPTIONS:
         acc = st[option]["site_accuracy"]
         fig.add_trace(go.Bar(x=[_LABELS[option]], y=[acc.value], name=_LABELS[option],
@@ -119,5 +148,6 @@ def _figure(st: dict):
                   annotation_text="chance (largest site)")
     fig.update_yaxes(title_text="cross-validated accuracy", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text="AUC", range=[0.4, 1], row=1, col=2)
-    fig.update_layout(height=420, width=980, barmode="group")
+    fig.update_layout(height=420, width=980, barmode="group",
+                      legend=dict(orientation="h", y=-0.2))
     return fig

@@ -12,13 +12,16 @@ import numpy as np
 from .._utils.widgets import wire_app
 from ._shared import pct
 
-__all__ = ["risk_communicator_app"]
+__all__ = ["risk_communicator_app", "risk_by_decile"]
 
 # Illustrative odds ratios per SD of a PRS built from European-ancestry GWAS; the drop in
 # other ancestries mirrors the loss of accuracy reported by Martin et al., Nat Genet 2019.
 PRS_OR_PER_SD = {"CEU": 1.6, "CHB": 1.4, "YRI": 1.15}
 TITLE = "Risk communicator: absolute vs relative risk"
-SPEC = {"ancestry": ("Dropdown", dict(value="CEU", options=list(PRS_OR_PER_SD),
+#: Population codes as the page shows them (1000 Genomes / HapMap samples).
+POPULATIONS = {"CEU": "CEU (European: Utah, CEPH)", "CHB": "CHB (Han Chinese, Beijing)",
+               "YRI": "YRI (Yoruba, Ibadan, Nigeria)"}
+SPEC = {"ancestry": ("Dropdown", dict(value="CEU", options=[(POPULATIONS[a], a) for a in PRS_OR_PER_SD],
                                       description="ancestry")),
         "baseline_pct": ("FloatSlider", dict(value=10.0, min=1.0, max=40.0, step=1.0,
                                              description="average lifetime risk (%)")),
@@ -70,6 +73,31 @@ def risk_communicator_app(interactive: bool | None = None):
     return wire_app(_draw, SPEC, interactive, TITLE)
 
 
+def risk_by_decile(ancestry: str, baseline_pct: float) -> np.ndarray:
+    """Average absolute lifetime risk (%) in each polygenic-score decile, as the explorer shows it.
+
+    Parameters
+    ----------
+    ancestry : {"CEU", "CHB", "YRI"}
+    baseline_pct : float
+        Average lifetime risk in the population, in %.
+
+    Returns
+    -------
+    numpy.ndarray
+        10 risks in %, decile 1 (lowest scores) to 10; their mean is ``baseline_pct``.
+
+    Examples
+    --------
+    >>> risk = risk_by_decile("CEU", 10)
+    >>> round(float(risk.mean()), 1), bool(risk[-1] > risk[0])
+    (10.0, True)
+
+    Taught in lesson 03.
+    """
+    return 100 * _risk_by_decile(ancestry, round(baseline_pct / 100, 4))
+
+
 def _draw(ancestry: str, baseline_pct: float, decile: int):
     """Absolute and relative risk bars for every decile, the patient's decile in red."""
     import plotly.graph_objects as go
@@ -77,14 +105,17 @@ def _draw(ancestry: str, baseline_pct: float, decile: int):
 
     base = baseline_pct / 100
     risk = _risk_by_decile(ancestry, round(base, 4))
-    colours = ["crimson" if d == decile else "steelblue" for d in range(1, 11)]
-    fig = make_subplots(1, 2, subplot_titles=("Absolute lifetime risk (%)",
-                                              "Relative risk vs average"))
+    colours = ["#D55E00" if d == decile else "#0072B2" for d in range(1, 11)]  # Okabe-Ito
+    fig = make_subplots(1, 2, horizontal_spacing=0.12,
+                        subplot_titles=("Absolute risk (%)", "Relative risk (x average)"))
     fig.add_trace(go.Bar(x=list(range(1, 11)), y=100 * risk, marker_color=colours,
-                         text=[f"{100 * r:.1f}" for r in risk], name="absolute", **_BAR_TEXT), 1, 1)
+                         text=[f"{100 * r:.1f}" for r in risk], name="absolute",
+                         hovertemplate="decile %{x}<br>absolute risk %{y:.1f} %<extra></extra>",
+                         **_BAR_TEXT), 1, 1)
     fig.add_trace(go.Bar(x=list(range(1, 11)), y=risk / base, marker_color=colours,
-                         text=[f"{r / base:.2f}x" for r in risk], name="relative", **_BAR_TEXT),
-                  1, 2)
+                         text=[f"{r / base:.2f}x" for r in risk], name="relative",
+                         hovertemplate="decile %{x}<br>relative risk %{y:.2f}x<extra></extra>",
+                         **_BAR_TEXT), 1, 2)
     fig.add_hline(y=baseline_pct, line_dash="dot", row=1, col=1)
     fig.add_hline(y=1, line_dash="dot", row=1, col=2)
     fig.update_xaxes(title_text="PRS decile (1 = lowest)", dtick=1)

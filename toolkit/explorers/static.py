@@ -17,7 +17,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["EXPLORERS", "explorer_states", "explorer_html", "slider_values"]
+from toolkit.viz.a11y import PHONE_LAYOUT_JS
+
+__all__ = ["EXPLORERS", "explorer_states", "explorer_html", "slider_values", "value_label"]
 
 #: notebook stem (in notebooks/explorers/) -> name of the ``toolkit.explorers`` function building its app.
 EXPLORERS = {
@@ -81,6 +83,32 @@ def _state(app: Any) -> dict:
             "shapes": layout.get("shapes", []), "summary": app.summary.value}
 
 
+def value_label(control: Any, value: Any) -> str:
+    """How a control value reads on the page: shares, rates and prevalences as rounded percentages.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> value_label(SimpleNamespace(description="prevalence"), 0.022360679774997897)
+    '2.24 %'
+    >>> value_label(SimpleNamespace(description="threshold (score ≥)"), 0.5)
+    '0.5'
+    >>> value_label(SimpleNamespace(description="average lifetime risk (%)"), 10.0)
+    '10'
+    """
+    for option in getattr(control, "options", ()) or ():
+        if isinstance(option, tuple) and option[1] == value:
+            return str(option[0])
+    description = str(getattr(control, "description", "")).lower()
+    fraction = (any(w in description for w in ("share", "prevalence", " rate"))
+                or "%" in str(getattr(control, "readout_format", "")))
+    if isinstance(value, float) and fraction and "(%)" not in description and 0 <= value <= 1:
+        return f"{100 * value:.3g} %"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
 def _key(indices: tuple) -> str:
     """A state's key: each control's position in its list of values, e.g. "2,0,1" (the page's
     script builds the same key, so no number formatting has to agree between Python and JS)."""
@@ -129,7 +157,9 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
     for control, value in zip(controls.values(), start_values):
         control.value = value
     described = [{"name": name, "kind": type(c).__name__, "description": c.description or name,
-                  "values": grid[name], "value": c.value} for name, c in controls.items()]
+                  "values": grid[name], "value": c.value,
+                  "labels": [value_label(c, v) for v in grid[name]]}
+                 for name, c in controls.items()]
     start = tuple(grid[name].index(value) for name, value in zip(grid, start_values))
     return {"controls": described, "layout": layout, "states": states, "start": _key(start)}
 
@@ -137,19 +167,20 @@ def explorer_states(app_fn: Callable | str, max_states: int | None = None) -> di
 def _control_html(uid: str, i: int, control: dict) -> str:
     cid, label = f"{uid}-c{i}", html.escape(control["description"].rstrip(": "))
     values, start = control["values"], control["value"]
+    labels = control.get("labels") or [str(v) for v in values]
     if control["kind"] == "Checkbox":
         checked = " checked" if start else ""
         return (f'<label for="{cid}"><input type="checkbox" id="{cid}" data-i="{i}"{checked}> '
                 f"{label}</label>")
     if control["kind"] in ("Dropdown", "ToggleButtons", "RadioButtons"):
         options = "".join(f'<option value="{j}"{" selected" if v == start else ""}>'
-                          f"{html.escape(str(v))}</option>" for j, v in enumerate(values))
+                          f"{html.escape(labels[j])}</option>" for j, v in enumerate(values))
         return f'<label for="{cid}">{label}</label> <select id="{cid}" data-i="{i}">{options}</select>'
     j = values.index(start)
     return (f'<label for="{cid}">{label}</label> <input type="range" id="{cid}" data-i="{i}" '
             f'min="0" max="{len(values) - 1}" step="1" value="{j}" '
-            f'aria-valuetext="{html.escape(str(start))}"> '
-            f'<output for="{cid}" id="{cid}-out">{html.escape(str(start))}</output>')
+            f'aria-valuetext="{html.escape(labels[j])}"> '
+            f'<output for="{cid}" id="{cid}-out">{html.escape(labels[j])}</output>')
 
 
 _SCRIPT = """
@@ -165,7 +196,8 @@ _SCRIPT = """
   }
   function draw() {
     var idx = current(), state = spec.states[idx.join(",")];
-    var values = idx.map(function (j, i) { return spec.controls[i].values[j]; });
+    var values = idx.map(function (j, i) { var c = spec.controls[i];
+                                           return c.labels ? c.labels[j] : c.values[j]; });
     spec.controls.forEach(function (c, i) {
       var out = document.getElementById("%(uid)s-c" + i + "-out");
       if (out) { out.textContent = String(values[i]);
@@ -175,6 +207,7 @@ _SCRIPT = """
     var layout = Object.assign({}, spec.layout, {annotations: state.annotations, shapes: state.shapes,
                                                  autosize: true});
     delete layout.width;                         // fit the page column
+    layout = toolkitPhoneLayout(layout);         // phones: legend below, stacked subplots
     Plotly.react(div, state.data, layout, {displaylogo: false, responsive: true});
     live.innerHTML = state.summary;
   }
@@ -231,4 +264,4 @@ def explorer_html(spec: dict, uid: str, title: str, live_url: str | None = None)
             '</div>'
             f'<p class="explorer-note">{note}</p>'
             f'<script type="application/json" id="{uid}-spec">{payload}</script>'
-            f'<script>{_SCRIPT % {"uid": uid}}</script></section>')
+            f'<script>{PHONE_LAYOUT_JS}{_SCRIPT % {"uid": uid}}</script></section>')

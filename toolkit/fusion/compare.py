@@ -207,14 +207,22 @@ def view_comparison(table: pd.DataFrame, title: str = "Fusion showdown",
     labels = [f"{m} ({s})" for m, s in zip(table["modalities"], table["strategy"])]
     err = {"type": "data", "symmetric": False, "array": table[f"{name}_upper"] - table[name],
            "arrayminus": table[name] - table[f"{name}_lower"]}
-    fig = go.Figure(go.Scatter(x=table[name], y=labels, mode="markers", error_x=err,
-                               marker={"color": np.where(table["n_modalities"] > 1,
-                                                         "#1f77b4", "#7f7f7f")}))
+    metric = {"auc": "AUC", "c_index": "C-index"}[name]
+    fig = go.Figure(go.Scatter(
+        x=table[name], y=labels, mode="markers", error_x=err, name=metric,
+        marker={"size": 10, "color": np.where(table["n_modalities"] > 1, "#0072B2", "#555555")},
+        customdata=np.c_[table[f"{name}_lower"], table[f"{name}_upper"]],
+        hovertemplate=(f"%{{y}}<br>{metric} %{{x:.3f}} (95% CI %{{customdata[0]:.3f}} to "
+                       "%{customdata[1]:.3f})<extra></extra>")))
     best_single = table.loc[table["strategy"] == "single", name].max()
-    fig.add_vline(x=best_single, line_dash="dash", annotation_text="best single modality")
-    fig.update_layout(title=title, xaxis_title=f"{name.replace('_', '-')} (95% CI, "
-                      "cross-validated)", yaxis={"autorange": "reversed"},
-                      height=120 + 28 * len(table))
+    fig.add_vline(x=best_single, line_dash="dash", annotation_text="best single modality",
+                  annotation_position="top right")
+    # every model's label stays readable: 48 px per row, room for the title and the x axis
+    fig.update_layout(title=title, xaxis_title=f"{metric} (95% CI, cross-validated)",
+                      yaxis={"autorange": "reversed", "type": "category", "automargin": True,
+                             "tickmode": "array", "tickvals": labels, "ticktext": labels},
+                      height=180 + 48 * len(table), margin={"t": 60, "b": 60},
+                      showlegend=False)
     if output_file is not None:
         fig.write_html(output_file)
     return fig
