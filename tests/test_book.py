@@ -250,4 +250,4 @@ def test_mini_site_explorer_redraws_in_chromium_when_a_control_moves(mini_site):
             browser.close()
     finally:
         server.shutdown()
-    assert "CEU" in before and after != before and shown == "0.1"
+    assert "CEU" in before and after != before and shown == "10 %"  # shares shown as rounded percentages (#32)
