@@ -186,7 +186,7 @@ def write_zarr(g: Genotypes, zarr_path: str | os.PathLike, *, variants_chunk_siz
     >>> open_zarr(store)
     <ChunkedGenotypes: 1 variants x 2 samples, chunks of 10000 x 2, ... on disk>
 
-    Taught in lesson 20.
+    No lesson calls it: lesson 20 converts its VCF with `vcf_to_zarr`; the scale benchmark uses it.
     """
     import zarr
 
