@@ -14,12 +14,12 @@ from pathlib import Path
 
 import nbformat
 
+from toolkit import checkpoints
 from toolkit.checkpoints import QUIZ_MIME
 from toolkit.nbexec import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "build" / "executed"
-PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)
 QUIZ_CALL = re.compile(r"\bcheck_(?:choice|number)\(")
 
 
@@ -32,20 +32,11 @@ def sha256(path: Path) -> str:
 
 
 def fill_solutions(nb) -> int:
-    """Put each checkpoint's ``metadata.solution`` in place of its ``answer = None`` line."""
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "checkpoint" not in cell.metadata.get("tags", []):
-            continue
-        solution = cell.metadata.get("solution")
-        if solution is None or not PLACEHOLDER.search(cell.source):
-            raise BookError(f"a checkpoint cell lacks `answer = None` or metadata.solution:\n"
-                            f"{cell.source[:200]}")
-        cell.source = PLACEHOLDER.sub(
-            lambda m: "\n".join(m.group(1) + line for line in solution.splitlines()),
-            cell.source, count=1)
-        count += 1
-    return count
+    """toolkit.checkpoints.fill_solutions, failing with a BookError that names the cell."""
+    try:
+        return checkpoints.fill_solutions(nb)
+    except ValueError as error:
+        raise BookError(str(error)) from None
 
 
 def _code(nb) -> list[str]:

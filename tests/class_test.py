@@ -42,7 +42,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from notebook_runner import fill_solutions  # noqa: E402
+from toolkit.checkpoints import fill_solutions  # noqa: E402
 
 LESSON = ROOT / "notebooks" / "00_welcome.ipynb"
 CONFIG = ROOT / "deploy" / "hub" / "loopback_config.py"

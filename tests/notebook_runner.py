@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from pathlib import Path
 
@@ -22,12 +21,12 @@ import nbformat
 
 from helpers import ROOT
 
+from toolkit.checkpoints import fill_solutions
 from toolkit.nbexec import notebook_client
 
 REPORT_DIR = ROOT / "build" / "notebook-report"
 LOCK_DIR = ROOT / "build" / "notebook-locks"
 EXECUTED_DIR = ROOT / "build" / "executed"   # reused by `make book` (book/build.py)
-PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)
 _MEASURE = """
 # Peak memory of this kernel: VmHWM starts afresh at exec, unlike ru_maxrss, which Linux carries
 # over from the process that forked the kernel (here a large pytest worker).
@@ -35,24 +34,6 @@ with open("/proc/self/status") as _status:
     _kb = next(int(line.split()[1]) for line in _status if line.startswith("VmHWM"))
 print("__TOOLKIT_PEAK_RSS_MB__", _kb / 1024)
 """
-
-def fill_solutions(nb) -> int:
-    """Replace ``answer = None`` by each checkpoint's solution; return how many were filled."""
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "checkpoint" not in cell.metadata.get("tags", []):
-            continue
-        solution = cell.metadata.get("solution")
-        if solution is None or not PLACEHOLDER.search(cell.source):
-            raise ValueError(f"checkpoint cell lacks `answer = None` or metadata.solution:\n{cell.source}")
-        cell.source = PLACEHOLDER.sub(lambda m: _indent(solution, m.group(1)), cell.source, count=1)
-        count += 1
-    return count
-
-
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
-
 
 def _texts(cell) -> list[str]:
     out = []

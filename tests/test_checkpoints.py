@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from toolkit.checkpoints import check_array, check_choice, check_number, check_that
-from notebook_runner import fill_solutions
+from toolkit.checkpoints import fill_solutions
 
 CHOICES = {"a": "No: that is the sensitivity.", "b": "Yes: 9 of 108.", "c": "Count again."}
 

@@ -16,13 +16,15 @@ surfaces use one source and the expected number is the one the executed notebook
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from ._utils.display import show_line
 
-__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that", "QUIZ_MIME"]
+__all__ = ["Feedback", "check_number", "check_choice", "check_array", "check_that", "QUIZ_MIME",
+           "fill_solutions"]
 
 CORRECT, WRONG, EMPTY = "✅", "❌", "✏️"
 QUIZ_MIME = "application/vnd.toolkit.checkpoint+json"
@@ -171,3 +173,42 @@ def check_that(answer: Any, predicate: Callable[[Any], bool], *, name: str | Non
     except Exception as exc:  # a learner's odd answer must give feedback, not a traceback
         return _report(False, name, success, f"{hint} (checking raised {type(exc).__name__}: {exc})")
     return _report(ok, name, success, hint or "not quite.")
+
+
+_PLACEHOLDER = re.compile(r"^(\s*)answer\s*=\s*None\b.*$", re.MULTILINE)
+
+
+def fill_solutions(nb: Any) -> int:
+    r"""Put each checkpoint cell's ``metadata.solution`` in place of its ``answer = None`` line.
+
+    The notebook tests and the website build run a lesson as a learner who answers every
+    checkpoint correctly; this is the one place that writes those answers in. Checkpoint cells
+    are code cells tagged ``checkpoint``; returns how many were filled.
+
+    Raises
+    ------
+    ValueError
+        When a checkpoint cell lacks the ``answer = None`` line or its ``metadata.solution``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "answer = None\ncheck_number(answer, expected=4)",
+    ...     metadata={"tags": ["checkpoint"], "solution": "answer = 2 * 2"})])
+    >>> fill_solutions(nb), nb.cells[0].source.splitlines()[0]
+    (1, 'answer = 2 * 2')
+    """
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "checkpoint" not in cell.metadata.get("tags", []):
+            continue
+        solution = cell.metadata.get("solution")
+        if solution is None or not _PLACEHOLDER.search(cell.source):
+            raise ValueError("a checkpoint cell lacks `answer = None` or metadata.solution:\n"
+                             + cell.source[:200])
+        cell.source = _PLACEHOLDER.sub(
+            lambda m: "\n".join(m.group(1) + line for line in solution.splitlines()),
+            cell.source, count=1)
+        count += 1
+    return count
