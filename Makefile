@@ -88,4 +88,4 @@ book: install
 # Chromium over every page: no console errors, no broken links, 0 serious/critical axe violations
 # (the Voila explorers' audit in the same file already ran in `make test`)
 book-check: book-deps book
-	BOOK_SITE_REQUIRED=1 $(VPY) -m pytest -n 0 -p no:cacheprovider tests/test_book_site.py tests/test_book_reader.py -k "not voila"
+	BOOK_SITE_REQUIRED=1 $(VPY) -m pytest -n 0 -p no:cacheprovider tests/test_book_site.py tests/test_book_reader.py tests/test_site_figures_phone.py -k "not voila"
