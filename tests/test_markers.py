@@ -3,6 +3,8 @@ follow what a test or its fixtures call, and tests sharing a module-scoped fixtu
 share one xdist group, so `-n 2 --dist loadgroup` builds each such fixture once per run."""
 from __future__ import annotations
 
+import sys
+
 from helpers import ROOT
 
 pytest_plugins = ["pytester"]
@@ -79,7 +81,10 @@ def test_tests_sharing_a_module_fixture_share_one_group_per_parameter(pytester):
     assert _group(items["test_plain"]) is None and _group(items["test_runs_a_notebook"]) is None
 
 
-def test_wrong_answer_tests_are_grouped_by_exercise(pytester):
+def test_wrong_answer_tests_are_grouped_by_exercise(pytester, monkeypatch):
+    # the real tests/test_exercise_wrong_answers.py may already be imported in this process (same
+    # worker): without this, the sample file of the same name would collect the real module
+    monkeypatch.delitem(sys.modules, "test_exercise_wrong_answers", raising=False)
     source = ('import pytest\n\ndef solved(name):\n    return name\n\n'
               '@pytest.mark.parametrize("name", ["01_a", "02_b"])\ndef test_right(name):\n    solved(name)\n\n'
               'def test_one_exercise():\n    solved("02_b")\n\ndef test_none():\n    pass\n')

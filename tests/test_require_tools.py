@@ -17,7 +17,7 @@ def _run_plink2_tests(tmp_path, **env) -> subprocess.CompletedProcess:
     empty.mkdir(exist_ok=True)
     child = {k: v for k, v in os.environ.items() if k not in ("TOOLKIT_REQUIRE_TOOLS", "PYTEST_XDIST_WORKER")}
     child.update(PATH=str(empty), **env)
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
                            "tests/test_genomics_plink2.py"], cwd=ROOT, env=child, capture_output=True,
                           text=True, timeout=300)
 
