@@ -6,7 +6,6 @@ published under CC BY-SA 4.0 by a public copy (card ``datasets/msd_lung_patches.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +64,9 @@ def load_msd_lung_patches(verify: bool = False):
     if not path.is_file():
         raise _missing(path)
     if verify:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        import pooch
+
+        digest = pooch.file_hash(str(path), alg="sha256")
         if digest != MSD_LUNG_PATCHES_SHA256:
             raise ValueError(f"{path}: sha256 {digest}, expected {MSD_LUNG_PATCHES_SHA256}; the file "
                              "was changed or truncated: reinstall the toolkit")

@@ -134,12 +134,12 @@ def load_cmu_small_region(path=None):
 
     Taught in lesson 07.
     """
-    import hashlib
+    import pooch
 
     path = Path(path) if path is not None else _DATA / "cmu_small_region.svs"
     if not path.is_file():
         raise _missing(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = pooch.file_hash(str(path), alg="sha256")
     if digest != CMU_SMALL_REGION_SHA256:
         raise ValueError(f"{path} ({path.stat().st_size:,} bytes) is not the published slide "
                          f"region: SHA-256 {digest[:12]}..., expected {CMU_SMALL_REGION_SHA256[:12]}"
