@@ -28,4 +28,6 @@ def test_solution_full_marks_blank_zero(name, tmp_path):
     totals = book.groupby("student")[["score", "max"]].sum()
     assert totals.loc["solution", "score"] == totals.loc["solution", "max"] > 0, book.to_string()
     assert totals.loc["blank", "score"] == 0, book.to_string()
+    first_run = book.loc[book["student"] == "solution", "detail"].iloc[0]
+    assert "retried" not in first_run, f"the solution only passed on its retry: {first_run}"
     assert (tmp_path / "out" / "feedback" / "solution.html").is_file()

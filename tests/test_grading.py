@@ -54,6 +54,24 @@ def test_solution_full_marks_and_blank_zero(exercise, tmp_path):
     assert (root / f"out-{tmp_path.name}" / "feedback" / "solution.html").read_text().count("passed") == 4
 
 
+def test_regrading_gives_the_same_scores(exercise, tmp_path):
+    """Three gradings of one folder give one gradebook, even for notebooks whose answers depend
+    on Python's per-process string hashing (set order, ``hash``), which the sandbox fixes."""
+    root, paths = exercise
+    _submission(paths, tmp_path, "solution", solved=True)
+    _submission(paths, tmp_path, "blank")
+    for i in range(6):   # right or wrong by the hash of a string: a coin flip per process unless fixed
+        _submission(paths, tmp_path, f"hash_{i}", f"answer = 42 if hash('student {i}') % 2 else 41\n"
+                                                  "squares = np.arange(5) ** 2")
+    _submission(paths, tmp_path, "set_order", "answer = 42\n"
+                "squares = np.array([len(w) - 1 for w in {'a', 'bb', 'ccc', 'dddd', 'eeeee'}]) ** 2")
+    books = [_grade(root, paths, tmp_path, jobs=2)[1][["student", "question", "score", "status"]]
+             for _ in range(3)]
+    for other in books[1:]:
+        assert other.equals(books[0]), f"re-grading changed the gradebook:\n{books[0]}\n{other}"
+    assert books[0].groupby("student")["score"].sum()["solution"] == 3.0
+
+
 # Each attack: the answers the attacker really holds (graded alone as the baseline), then the attack.
 ATTACKS = {
     "monkeypatch_libraries": ("answer = 41\nsquares = [1, 2, 3, 4, 5]", """

@@ -1,6 +1,6 @@
 """Runs ONE student notebook inside the sandbox; started by `toolkit.grading.sandbox`.
 
-Usage: python -I -m toolkit.grading._student_runner WORKDIR NAMES_JSON
+Usage: python -s -m toolkit.grading._student_runner WORKDIR NAMES_JSON
 
 1. Lock the process down with Landlock: read Python and the toolkit, write only WORKDIR.
 2. Run each code cell of WORKDIR/submission.ipynb in an IPython shell; an error in one cell

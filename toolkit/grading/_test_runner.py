@@ -1,6 +1,6 @@
 """Runs an exercise's tests on exported answers, in a clean process the student never touched.
 
-Usage: python -I -m toolkit.grading._test_runner < request.json, where the request holds
+Usage: python -s -m toolkit.grading._test_runner < request.json, where the request holds
 ``{"tests": {question: otter OK-format test}, "answers": path to answers.json}``; prints one JSON
 line with every case's result. The tests arrive on standard input and are never written to disk.
 """

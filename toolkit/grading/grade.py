@@ -19,7 +19,8 @@ from .._utils.files import atomic_write
 from .collect import Submission, find_submissions
 from .messages import names_used
 from .report import describe_run, feedback_html, log_tail
-from .sandbox import SandboxResult, allow_runs, module_command, run_in_sandbox, stop_all_runs
+from .sandbox import (SandboxResult, allow_runs, deterministic_environment, module_command,
+                      run_in_sandbox, stop_all_runs)
 
 __all__ = ["load_tests", "grade_notebook", "grade_submissions", "question_score",
            "exported_names", "COLUMNS", "RETRIED"]
@@ -79,7 +80,7 @@ def _run_tests_once(tests: dict, answers_json: str | None, timeout_s: float) -> 
         try:
             out = subprocess.run(module_command("toolkit.grading._test_runner"),
                                  input=request, capture_output=True, text=True, cwd=tmp,
-                                 timeout=timeout_s, env={**os.environ, "OMP_NUM_THREADS": "1"})
+                                 timeout=timeout_s, env=deterministic_environment(dict(os.environ)))
         except subprocess.TimeoutExpired:
             return None, f"the tests did not finish within {timeout_s:g} s"
         try:

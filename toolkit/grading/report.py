@@ -41,6 +41,8 @@ def describe_run(result: SandboxResult, timeout_s: float, memory_mb: int) -> str
     >>> print(describe_run(SandboxResult(None, "crashed", 12.3, "", -9, 410.0, 0), 120, 2048))
     ... # doctest: +ELLIPSIS
     crashed: ended by signal 9 (SIGKILL) after 12.3 s, peak memory 410 MB: killed from outside the grader...
+    >>> print(describe_run(SandboxResult(None, "crashed", 1.5, "ImportError: no toolkit\\n", 1, 90.0), 120, 2048))
+    crashed: the notebook runner exited with code 1 after 1.5 s, peak memory 90 MB; its log ended: 'ImportError: no toolkit'
     >>> print(describe_run(SandboxResult("{}", "ok", 2.0, "", 0, 150.0, 1), 120, 2048))
     ok: ran in 2.0 s, peak memory 150 MB; 1 leftover process(es) stopped
     """
@@ -57,12 +59,19 @@ def describe_run(result: SandboxResult, timeout_s: float, memory_mb: int) -> str
         hint = _SIGNAL_HINTS.get(name, "see the last lines of its log")
         text = f"crashed: ended by signal {-result.returncode} ({name}) {where}: {hint}"
     elif result.status == "crashed":
-        text = f"crashed: the notebook runner exited with code {result.returncode} {where}; see its log"
+        text = (f"crashed: the notebook runner exited with code {result.returncode} {where}; "
+                f"its log ended: {_last_own_line(result.log)!r}")
     else:
         text = f"{result.status}: {result.log.strip()}"
     if result.leftover:
         text += f"; {result.leftover} leftover process(es) stopped"
     return text
+
+
+def _last_own_line(log: str) -> str:
+    """The last line the notebook runner wrote (not the grader's own ``[grader]`` notes)."""
+    lines = [ln.strip() for ln in log.splitlines() if ln.strip() and not ln.startswith("[grader]")]
+    return lines[-1][:300] if lines else "(nothing)"
 
 
 def log_tail(log: str, n_lines: int = 12) -> str:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ._reaper import MAX_FILE_BYTES, kill_tree
 
-__all__ = ["SandboxResult", "run_in_sandbox", "read_notebook_no_follow", "stop_all_runs", "GradingStopped"]
+__all__ = ["SandboxResult", "run_in_sandbox", "read_notebook_no_follow", "stop_all_runs", "GradingStopped",
+           "module_command", "deterministic_environment"]
 
 MAX_ANSWER_BYTES = MAX_FILE_BYTES
 _REAPER = str(Path(__file__).with_name("_reaper.py"))
@@ -56,20 +57,40 @@ def stop_all_runs() -> int:
     for proc in running:
         kill_tree(proc.pid)
     return len(running)
-# `python -I` ignores PYTHONPATH; this runs MODULE from the same toolkit as the grader's own
-_BOOT = ("import runpy, sys; sys.path.insert(0, sys.argv[1]); module = sys.argv[2]; "
+# Not `python -I`: that also ignores PYTHONHASHSEED, and the seed must be fixed for the same notebook
+# to give the same answers. Instead the caller passes an environment without the interpreter's other
+# PYTHON* variables (`deterministic_environment`), `-s` skips the user's site folder, and this boot
+# code drops the working folder from sys.path and imports the same toolkit as the grader's own.
+_BOOT = ("import runpy, sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+         "sys.path.insert(0, sys.argv[1]); module = sys.argv[2]; "
          "sys.argv = [module, *sys.argv[3:]]; runpy.run_module(module, run_name='__main__', alter_sys=True)")
 
 
 def module_command(module: str, *args: str) -> list[str]:
-    """``python -I -m MODULE ARGS``, importing the toolkit this grader was imported from.
+    """``python -s -m MODULE ARGS``, importing the toolkit this grader was imported from.
+
+    Run it with `deterministic_environment`.
 
     Examples
     --------
     >>> module_command("toolkit.grading._test_runner")[1:3]
-    ['-I', '-c']
+    ['-s', '-c']
     """
-    return [sys.executable, "-I", "-c", _BOOT, _TOOLKIT_ROOT, module, *args]
+    return [sys.executable, "-s", "-c", _BOOT, _TOOLKIT_ROOT, module, *args]
+
+
+def deterministic_environment(base: dict[str, str]) -> dict[str, str]:
+    """``base`` without PYTHON* variables (PYTHONPATH, PYTHONSTARTUP...), plus one BLAS thread and
+    a fixed string-hash seed, so that the same code computes the same values on every run.
+
+    Examples
+    --------
+    >>> env = deterministic_environment({"PATH": "/bin", "PYTHONPATH": "/elsewhere"})
+    >>> sorted(env)
+    ['OMP_NUM_THREADS', 'PATH', 'PYTHONHASHSEED']
+    """
+    kept = {k: v for k, v in base.items() if not k.startswith("PYTHON")}
+    return {**kept, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 
 
 @dataclass
@@ -84,11 +105,12 @@ class SandboxResult:
 
 
 def _environment(workdir: str, token: str) -> dict[str, str]:
+    """A minimal environment, deterministic (`deterministic_environment`): the same notebook
+    computes the same answers on every run (set order, BLAS sums)."""
     keep = {k: os.environ[k] for k in ("PATH", "LANG", "TOOLKIT_DATA", "TOOLKIT_SHARED_DATA",
                                        "TOOLKIT_GRADER_ISOLATION") if k in os.environ}
-    return {**keep, "HOME": workdir, "TMPDIR": workdir, "MPLCONFIGDIR": workdir,
-            "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            _TOKEN_VAR: token}
+    own = {"HOME": workdir, "TMPDIR": workdir, "MPLCONFIGDIR": workdir, "MPLBACKEND": "Agg", _TOKEN_VAR: token}
+    return {**deterministic_environment({**keep, **own}), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _tree_rss_mb(pid: int) -> float:
