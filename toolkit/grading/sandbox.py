@@ -55,7 +55,8 @@ def stop_all_runs() -> int:
     with _LIVE_LOCK:
         running = list(_LIVE)
     for proc in running:
-        kill_tree(proc.pid)
+        if proc.poll() is None:   # never a pid already reaped (it could belong to another process now)
+            kill_tree(proc.pid)
     return len(running)
 # Not `python -I`: that also ignores PYTHONHASHSEED, and the seed must be fixed for the same notebook
 # to give the same answers. Instead the caller passes an environment without the interpreter's other
