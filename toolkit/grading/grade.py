@@ -98,7 +98,7 @@ def _run_tests(tests: dict, answers_json: str | None, timeout_s: float) -> tuple
     if results is None:
         results, error = _run_tests_once(tests, answers_json, timeout_s)
     if results is None:
-        return {q: {"points": s.get("points", 1) or 1, "cases": []} for q, s in tests.items()}, error
+        return {}, error
     return results, ""
 
 
@@ -127,25 +127,27 @@ def grade_notebook(notebook: str | os.PathLike, tests: dict, timeout_s: float = 
     if error and status == "ok":   # the grader's fault, not the learner's: say so, never a silent 0
         status = "test error"
         detail = f"test error: {error}; grade this notebook again ({detail})"
-    rows = []
-    for question, spec in tests.items():
-        cases = results.get(question, {}).get("cases", [])
-        points = float(spec.get("points", 1) or 1)
-        n_cases = sum(len(s["cases"]) for s in spec["suites"])
-        passed = [c["passed"] for c in cases] + [False] * (n_cases - len(cases))
-        score = question_score(spec, passed) if status == "ok" else 0.0
-        rows.append({"question": question, "score": round(score, 4), "max": points,
-                     "status": status, "detail": detail, "cases": cases})
-    table = pd.DataFrame(rows)
+    table = _table(tests, results, status, detail)
     page = feedback_html(student or Path(notebook).stem, table, status, detail, sandbox.log)
     return table.drop(columns="cases"), page
 
 
+def _table(tests: dict, results: dict, status: str, detail: str) -> pd.DataFrame:
+    """One row per question: its score (0 unless the run was ok), max, status, detail, cases."""
+    rows = []
+    for question, spec in tests.items():
+        cases = results.get(question, {}).get("cases", [])
+        n_cases = sum(len(s["cases"]) for s in spec["suites"])
+        passed = [c["passed"] for c in cases] + [False] * (n_cases - len(cases))
+        score = question_score(spec, passed) if status == "ok" else 0.0
+        rows.append({"question": question, "score": round(score, 4), "max": float(spec.get("points", 1) or 1),
+                     "status": status, "detail": detail, "cases": cases})
+    return pd.DataFrame(rows)
+
+
 def _not_graded(sub: Submission, tests: dict) -> tuple[pd.DataFrame, str]:
     """Rows (zero, with the reason) and a feedback page for a refused or duplicate submission."""
-    rows = [{"question": q, "score": 0.0, "max": float(spec.get("points", 1) or 1),
-             "status": sub.status, "detail": sub.detail, "cases": []} for q, spec in tests.items()]
-    table = pd.DataFrame(rows)
+    table = _table(tests, {}, sub.status, sub.detail)
     return table.drop(columns="cases"), feedback_html(sub.student, table, sub.status, sub.detail)
 
 

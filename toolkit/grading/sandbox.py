@@ -203,7 +203,7 @@ def run_in_sandbox(notebook: Path, names: list[str], timeout_s: float = 120,
                 _LIVE.discard(proc)
         seconds = time.monotonic() - start
         leftover = _sweep(token)
-        returncode = _runner_returncode(proc.returncode) if proc.returncode >= 0 else proc.returncode
+        returncode = _runner_returncode(proc.returncode)
         if status == "ok" and returncode != 0:
             status = "crashed"
         log.seek(0)
