@@ -23,6 +23,7 @@ Environment: BOOK_REPO_URL (https://github.com/OWNER/REPO) adds Binder/Colab/Voi
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -162,6 +163,13 @@ def glossary_slug(term: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", term.split(" (")[0].lower()).strip("-")
 
 
+@functools.lru_cache(maxsize=None)
+def _glossary_terms(glossary: Path) -> dict[str, str]:
+    """{slug: term} of the glossary's ``{glossary}`` block (read once per build, not per cell)."""
+    body = glossary.read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
+    return {glossary_slug(t): t for t in re.findall(r"^(\S[^\n]*)$", body, re.MULTILINE)}
+
+
 def glossary_roles(text: str, glossary: Path = GLOSSARY) -> str:
     """Lesson links to docs/glossary.md#slug -> MyST {term} roles (plain links in JupyterLab).
 
@@ -169,8 +177,7 @@ def glossary_roles(text: str, glossary: Path = GLOSSARY) -> str:
     """
     if not GLOSSARY_LINK.search(text):
         return text
-    body = glossary.read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
-    terms = {glossary_slug(t): t for t in re.findall(r"^(\S[^\n]*)$", body, re.MULTILINE)}
+    terms = _glossary_terms(glossary)
 
     def fix(m: re.Match) -> str:
         label, slug = m.groups()

@@ -69,8 +69,13 @@ def _inline(text: str) -> str:
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 
 
-def _slug(name: str) -> str:
-    return "checkpoint-" + re.sub(r"[^0-9A-Za-z]+", "-", str(name)).strip("-").lower()
+def _checkpoint_id(name: str, uid: str) -> str:
+    """The HTML id of a checkpoint: its name as a slug, then the cell's number (unique in a page).
+
+    >>> _checkpoint_id("1.2 Read the ROC", "7")
+    'checkpoint-1-2-read-the-roc-7'
+    """
+    return "checkpoint-" + re.sub(r"[^0-9A-Za-z]+", "-", str(name)).strip("-").lower() + f"-{uid}"
 
 
 def options(spec: dict, question: dict) -> list[tuple[str, str]]:
@@ -87,7 +92,7 @@ def options(spec: dict, question: dict) -> list[tuple[str, str]]:
 def quiz_html(spec: dict, question: dict, uid: str) -> str:
     """The in-page question of one checkpoint (the DOM contract in book/README.md)."""
     name = str(spec.get("name") or question["title"] or uid)
-    cid = f"{_slug(name)}-{uid}" if uid else _slug(name)
+    cid = _checkpoint_id(name, uid)
     text = question["text"][:1].upper() + question["text"][1:]
     head = (f'<p class="checkpoint-title"><strong>Checkpoint {html.escape(name)}</strong></p>')
     data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "\\u003c!--")
@@ -126,7 +131,7 @@ def reader_spec(reader: dict, name: str) -> tuple[dict, dict]:
 
 def reflection_html(question: dict, model_answer: str, uid: str) -> str:
     """A free-text reflection: a text box for the reader's own thoughts and a model answer."""
-    cid = f"{_slug(question['title'] or uid)}-{uid}"
+    cid = _checkpoint_id(question['title'] or uid, uid)
     return "\n".join([
         f'<div class="checkpoint-reflection" id="{cid}">',
         f'<p class="checkpoint-title"><strong>Checkpoint {html.escape(question["title"])}'
@@ -140,7 +145,7 @@ def reflection_html(question: dict, model_answer: str, uid: str) -> str:
 
 def coding_task_html(question: dict, solution: str, feedback: str, uid: str) -> str:
     """A coding task with no reader version: the task, and its solution with the kernel's check."""
-    cid = f"{_slug(question['title'] or uid)}-{uid}"
+    cid = _checkpoint_id(question['title'] or uid, uid)
     return "\n".join([
         f'<div class="checkpoint-task" id="{cid}">',
         f'<p class="checkpoint-title"><strong>Checkpoint {html.escape(question["title"])}'

@@ -164,7 +164,11 @@ def describe_figure(fig: Any) -> str:
     >>> describe_figure(fig)
     "Figure: Cases by site. Shows bar 'cases' (2 values). x axis: site. Main finding: Site B has the most cases."
     """
-    spec = _as_dict(fig)
+    return _describe(_as_dict(fig), with_finding=True)
+
+
+def _describe(spec: dict, with_finding: bool) -> str:
+    """`describe_figure` of a figure dictionary, with or without its "Main finding" sentence."""
     layout, traces = spec.get("layout", {}) or {}, spec.get("data", []) or []
     title = _strip_tags(_text(layout.get("title"))) or "untitled chart"
     shown = [_trace_phrase(t) for t in traces[:6]]
@@ -174,7 +178,7 @@ def describe_figure(fig: Any) -> str:
     axes = _axis_titles(layout)
     if axes:
         parts.append("; ".join(axes) + ".")
-    finding = figure_finding(spec)
+    finding = figure_finding(spec) if with_finding else None
     if finding:
         parts.append(f"Main finding: {finding}")
     return " ".join(parts)
@@ -371,10 +375,7 @@ def accessible_html(fig: Any, div_id: str | None = None) -> str:
     plot = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": True})
     finding = figure_finding(fig)
-    alt = describe_figure(fig)
-    if finding:                       # said first, as "What to notice"; not twice
-        alt = alt[: alt.rfind(" Main finding: ")]
-    alt = html.escape(alt)
+    alt = html.escape(_describe(_as_dict(fig), with_finding=False))   # the finding is said first, not twice
     lead = (f'<p class="figure-finding"><strong>What to notice:</strong> {html.escape(finding)}</p>'
             if finding else "")
     table = figure_table(fig)
