@@ -19,11 +19,6 @@ from ..genomics.genotypes import Genotypes
 NIFTI_DESCRIP = b"SYNTHETIC - not a real patient (toolkit cohort)"
 
 
-def _replace_when_done(path: Path, write) -> Path:
-    """Call ``write(tmp_path)`` then rename tmp -> path, so no half-written file remains."""
-    return atomic_write(path, write)  # hidden temporary name that keeps the extension writers look at
-
-
 def _nifti(array: np.ndarray, affine: np.ndarray):
     import nibabel as nib
 
@@ -44,25 +39,25 @@ def write_cohort(cohort, out: Path, write_dicom: bool, seed: int) -> dict:
 
     for sub in ("images", "masks"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    files = {"clinical": _replace_when_done(out / "clinical.csv", cohort.clinical.to_csv),
+    files = {"clinical": atomic_write(out / "clinical.csv", cohort.clinical.to_csv),
              "genotypes": write_vcf(cohort.genotypes, out / "genotypes.vcf.gz",
                                     source="toolkit.make_radiogenomic_cohort (SYNTHETIC)"),
              "images": [], "masks": []}
     for i, pid in enumerate(cohort.clinical.index):
         for kind, arr in (("images", cohort.images[i]), ("masks", cohort.masks[i])):
             path = out / kind / f"{pid}.nii.gz"
-            files[kind].append(_replace_when_done(
+            files[kind].append(atomic_write(
                 path, lambda p, a=arr: nib.save(_nifti(a, cohort.affine), p)))
     if cohort.tumour_expression is not None:
-        files["tumour_expression"] = _replace_when_done(out / "tumour_expression.csv",
-                                                        cohort.tumour_expression.to_csv)
+        files["tumour_expression"] = atomic_write(out / "tumour_expression.csv",
+                                                  cohort.tumour_expression.to_csv)
     if write_dicom:
         files["dicom"] = {pid: write_series(cohort.images[i], cohort.affine, cohort.spacing_mm,
                                             pid, cohort.clinical.loc[pid], out / "dicom" / pid, seed)
                           for i, pid in enumerate(cohort.clinical.index)}
     text = json.dumps(cohort.ground_truth, indent=1)
-    files["ground_truth"] = _replace_when_done(out / "ground_truth.json",
-                                               lambda p: Path(p).write_text(text))
+    files["ground_truth"] = atomic_write(out / "ground_truth.json",
+                                         lambda p: Path(p).write_text(text))
     return files
 
 

@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from .downloads import DatasetChecksumError, DatasetDownloadError
+from .downloads import DatasetChecksumError, DatasetDownloadError, _hash_ok
 from .registry import REGISTRY, DatasetEntry, RemoteFile
 
 __all__ = ["bundle", "bundle_entries", "download_resumable"]
@@ -31,19 +31,6 @@ def bundle_entries(entries=None) -> list[DatasetEntry]:
     True
     """
     return [e for e in (REGISTRY if entries is None else entries) if e.files or e.manual_steps]
-
-
-def _file_hash(path: Path, algorithm: str) -> str:
-    import pooch  # lazily: `import toolkit.datasets` stays light
-
-    return pooch.file_hash(str(path), alg=algorithm)
-
-
-def _matches(path: Path, known_hash: str | None) -> bool:
-    if known_hash is None:
-        return True
-    algorithm, value = known_hash.split(":")
-    return _file_hash(path, algorithm) == value.lower()
 
 
 def download_resumable(url: str, dest: str | os.PathLike, known_hash: str | None = None,
@@ -103,7 +90,7 @@ def download_resumable(url: str, dest: str | os.PathLike, known_hash: str | None
         raise DatasetDownloadError(
             f"could not download {dest.name} from {url} ({type(exc).__name__}; {have:,} bytes kept "
             f"in {part}). Run the same command again to resume.") from None
-    if not _matches(part, known_hash):
+    if not _hash_ok(part, known_hash):
         part.unlink()
         raise DatasetChecksumError(f"{dest.name} from {url} does not match {known_hash}; the "
                                    "download was deleted. Try again; if it persists the file "
@@ -147,7 +134,7 @@ def _bundle_file(remote: RemoteFile, folder: Path, progress: bool) -> dict:
     row = {"file": remote.filename}
     try:
         known = _reference_hash(remote, folder, progress)
-        if dest.exists() and _matches(dest, known):
+        if dest.exists() and _hash_ok(dest, known):
             status = "present"
         else:
             if dest.exists():
@@ -157,7 +144,9 @@ def _bundle_file(remote: RemoteFile, folder: Path, progress: bool) -> dict:
     except (DatasetDownloadError, DatasetChecksumError) as exc:
         return row | {"status": "failed", "detail": str(exc)}
     if known is None:
-        sha = _file_hash(dest, "sha256")
+        import pooch  # lazily: `import toolkit.datasets` stays light
+
+        sha = pooch.file_hash(str(dest))
         return row | {"status": status, "detail": f"not verifiable (no published checksum); sha256 {sha}"}
     return row | {"status": status, "detail": f"{known.split(':')[0]} verified"}
 

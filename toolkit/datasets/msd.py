@@ -39,7 +39,7 @@ def _read_archive(path: Path, n_cases: int | None = None) -> dict:
         root = index.rsplit("/", 1)[0] + "/" if "/" in index else ""
         meta = json.loads(tar.extractfile(members[index]).read())
         cases = meta["training"][:n_cases]
-        out = {"images": [], "labels": [], "spacing": [], "case": [], "meta": meta}
+        out = {"images": [], "labels": [], "spacing": [], "case": []}
         for case in cases:
             image = _nifti(tar.extractfile(members[root + case["image"].lstrip("./")]).read())
             label = _nifti(tar.extractfile(members[root + case["label"].lstrip("./")]).read())

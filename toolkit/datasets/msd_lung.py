@@ -6,16 +6,13 @@ published under CC BY-SA 4.0 by a public copy (card ``datasets/msd_lung_patches.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from .real_imaging import _bunch, _missing
+from .real_imaging import _DATA, _bunch, _missing
 from .registry import card
 
 __all__ = ["load_msd_lung_patches", "MSD_LUNG_PATCHES_SHA256"]
 
-_DATA = Path(__file__).resolve().parent / "data"
 MSD_LUNG_PATCHES_SHA256 = "b091c91afd02fdbb490a76f6b47e9e5dfcacef730336a2dac66488147c772b02"
 _KEYS = ("train_images", "train_masks", "test_images", "test_masks", "train_patients", "test_patients")
 

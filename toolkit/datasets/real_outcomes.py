@@ -11,17 +11,14 @@ is ``datasets/lgg_survival.md``; the recipe that made the file is
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from .real_imaging import LGG_FEATURES, _bunch, _missing, load_lgg_radiogenomics
+from .real_imaging import _DATA, LGG_FEATURES, _bunch, _missing, load_lgg_radiogenomics
 from .registry import card
 
 __all__ = ["load_lgg_survival", "load_gse7390_blocks", "LGG_CLUSTERS", "LGG_OUTCOMES"]
 
-_DATA = Path(__file__).resolve().parent / "data"
 LGG_CLUSTERS = ("RNASeqCluster", "MethylationCluster", "miRNACluster", "CNCluster",
                 "RPPACluster", "OncosignCluster", "COCCluster")
 LGG_OUTCOMES = ("OS", "OS_time", "PFI", "PFI_time")
@@ -139,4 +136,4 @@ def load_gse7390_blocks(horizon_years: float = 5.0):
                        within.rename("metastasis_within_horizon")], axis=1)
     return _bunch(frame=frame, modalities={"clinical": list(clinical), "expression": genes},
                   outcome=("time_to_metastasis_days", "metastasis"),
-                  description=card("gse7390"))
+                  description=data.description)
