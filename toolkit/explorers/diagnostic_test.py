@@ -132,10 +132,6 @@ def _predictive(value: float | None, none_text: str) -> str:
 
 def _draw(threshold: float, prevalence: float, random_state: int = 0):
     """The figure and summary for one threshold and prevalence."""
-    from toolkit.evaluation import threshold_table
-
-    y, score = _test_scores(random_state=random_state)
-    row = threshold_table(y, score, [threshold], prevalence=prevalence).iloc[0]
     n = test_characteristics_numbers(threshold, prevalence, random_state)
     tp, fp = n["true_positives"], n["false_positives"]
     ppv = _predictive(n["ppv"], "nobody tests positive")
@@ -151,17 +147,21 @@ def _draw(threshold: float, prevalence: float, random_state: int = 0):
     summary = (f"<b>Threshold {threshold:.2f}</b>: sensitivity {pct(n['sensitivity'])}, "
                f"specificity {pct(n['specificity'])}. At prevalence {pct(prevalence)}: "
                f"<b>PPV {ppv}</b>, <b>NPV {npv}</b>. {counts}")
-    return _figure(_roc(random_state), row, prevalence, n), summary
+    return _figure(_roc(random_state), threshold, prevalence, n), summary
 
 
-def _figure(roc, row, prevalence: float, numbers: dict):
-    """Left: the ROC curve with the chosen threshold; right: PPV and NPV against prevalence."""
+def _figure(roc, threshold: float, prevalence: float, numbers: dict):
+    """Left: the ROC curve with the chosen threshold; right: PPV and NPV against prevalence.
+
+    ``roc`` is `_roc`'s table; ``numbers`` is `test_characteristics_numbers` at ``threshold``
+    and ``prevalence``.
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     from toolkit.evaluation import test_characteristics
 
-    se, sp = row["sensitivity"], row["specificity"]
+    se, sp = numbers["sensitivity"], numbers["specificity"]
     curve = test_characteristics(se, sp, PREVALENCES)
     shown = {k: numbers[k] for k in ("ppv", "npv") if numbers[k] is not None}
     fig = make_subplots(1, 2, horizontal_spacing=0.14,
@@ -173,14 +173,13 @@ def _figure(roc, row, prevalence: float, numbers: dict):
                                            "<extra></extra>"), 1, 1)
     fig.add_trace(go.Scatter(x=[1 - sp], y=[se], name="threshold", mode="markers",
                              marker=dict(size=12),
-                             hovertemplate=f"threshold {row['threshold']:.2f}<br>sensitivity "
+                             hovertemplate=f"threshold {threshold:.2f}<br>sensitivity "
                                            f"{pct(se)}<br>specificity {pct(sp)}<extra></extra>"),
                   1, 1)
-    for name in ("ppv", "npv"):
-        if numbers[name] is not None:       # undefined values are not drawn
-            fig.add_trace(go.Scatter(x=PREVALENCES, y=getattr(curve, name), name=name.upper(),
-                                     hovertemplate=f"prevalence %{{x:.1%}}<br>{name.upper()} "
-                                                   "%{y:.1%}<extra></extra>"), 1, 2)
+    for name in shown:                      # undefined values are not drawn
+        fig.add_trace(go.Scatter(x=PREVALENCES, y=getattr(curve, name), name=name.upper(),
+                                 hovertemplate=f"prevalence %{{x:.1%}}<br>{name.upper()} "
+                                               "%{y:.1%}<extra></extra>"), 1, 2)
     fig.add_trace(go.Scatter(x=[prevalence] * len(shown), y=list(shown.values()),
                              name="prevalence", mode="markers+text", marker=dict(size=11),
                              text=[f"{k.upper()} {pct(v)}" for k, v in shown.items()],

@@ -103,9 +103,11 @@ def _draw(ancestry: str, baseline_pct: float, decile: int):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    from ..viz.a11y import OKABE_ITO
+
     base = baseline_pct / 100
     risk = _risk_by_decile(ancestry, round(base, 4))
-    colours = ["#D55E00" if d == decile else "#0072B2" for d in range(1, 11)]  # Okabe-Ito
+    colours = [OKABE_ITO[5] if d == decile else OKABE_ITO[4] for d in range(1, 11)]  # vermilion, blue
     fig = make_subplots(1, 2, horizontal_spacing=0.12,
                         subplot_titles=("Absolute risk (%)", "Relative risk (x average)"))
     fig.add_trace(go.Bar(x=list(range(1, 11)), y=100 * risk, marker_color=colours,

@@ -203,6 +203,8 @@ def view_comparison(table: pd.DataFrame, title: str = "Fusion showdown",
     """
     import plotly.graph_objects as go
 
+    from ..viz.a11y import OKABE_ITO
+
     name = "c_index" if "c_index" in table else "auc"
     labels = [f"{m} ({s})" for m, s in zip(table["modalities"], table["strategy"])]
     err = {"type": "data", "symmetric": False, "array": table[f"{name}_upper"] - table[name],
@@ -210,7 +212,7 @@ def view_comparison(table: pd.DataFrame, title: str = "Fusion showdown",
     metric = {"auc": "AUC", "c_index": "C-index"}[name]
     fig = go.Figure(go.Scatter(
         x=table[name], y=labels, mode="markers", error_x=err, name=metric,
-        marker={"size": 10, "color": np.where(table["n_modalities"] > 1, "#0072B2", "#555555")},
+        marker={"size": 10, "color": np.where(table["n_modalities"] > 1, OKABE_ITO[4], "#555555")},
         customdata=np.c_[table[f"{name}_lower"], table[f"{name}_upper"]],
         hovertemplate=(f"%{{y}}<br>{metric} %{{x:.3f}} (95% CI %{{customdata[0]:.3f}} to "
                        "%{customdata[1]:.3f})<extra></extra>")))

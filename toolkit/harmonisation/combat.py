@@ -191,7 +191,7 @@ class ComBat(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=reset)
         if self.site is None:
             return (*_check(X, site), _design(covariates, len(X)))
-        columns = [self._column(self.site)] + [self._column(c) for c in self.covariates or []]
+        columns = self._site_covariate_columns()
         kept = np.delete(np.arange(X.shape[1]), columns)
         features, labels = _check(X[:, kept], X[:, columns[0]])
         cov = None if len(columns) == 1 else pd.DataFrame(X[:, columns[1:]]).infer_objects()
@@ -209,6 +209,10 @@ class ComBat(TransformerMixin, BaseEstimator):
             raise ValueError(f"column {name!r} is not in X (columns: {found})")
         return names.index(name)
 
+    def _site_covariate_columns(self) -> list[int]:
+        """Positions of the site column, then of the covariate columns (``ComBat(site=...)``)."""
+        return [self._column(c) for c in [self.site, *(self.covariates or [])]]
+
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the harmonised columns ``transform`` returns (site and covariates left out)."""
         check_is_fitted(self, "gamma_star_")
@@ -218,8 +222,7 @@ class ComBat(TransformerMixin, BaseEstimator):
             raise ValueError(f"input_features has {len(names)} names; X had {self.n_features_in_} columns")
         if self.site is None:
             return names
-        drop = [self._column(c) for c in [self.site, *(self.covariates or [])]]
-        return np.delete(names, drop)
+        return np.delete(names, self._site_covariate_columns())
 
     def _standardise(self, X: np.ndarray, C: np.ndarray) -> np.ndarray:
         return (X - self.grand_mean_ - C @ self.beta_) / np.sqrt(self.var_pooled_)

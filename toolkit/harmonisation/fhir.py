@@ -104,39 +104,46 @@ def _status_code(concept: dict | None) -> str | None:
     return codings[0].get("code") if codings else None
 
 
-def _why_left_out(r: dict, kind: str, hit: pd.Series, clinical_status, observation_status) -> str | None:
-    """Why a mapped record must not enter the table (None: it counts)."""
+def _why_left_out(r: dict, kind: str, hit: pd.Series, clinical_status,
+                  observation_status) -> tuple[str, str] | None:
+    """Why a mapped record must not enter the table, as ``(category, text)`` (None: it counts).
+
+    The category is ``"unit"`` (a unit the concept map does not convert from) or ``"status"``
+    (its status, or no value, keeps it out); `_warn_left_out` gives each category its warning.
+    """
     if kind == "condition":
         verification = _status_code(r.get("verificationStatus"))
         if verification in _NOT_A_DIAGNOSIS:
-            return f"Condition verificationStatus {verification}"
+            return "status", f"Condition verificationStatus {verification}"
         clinical = _status_code(r.get("clinicalStatus"))
         if clinical_status is not None and clinical not in clinical_status:
-            return f"Condition clinicalStatus {clinical}"
+            return "status", f"Condition clinicalStatus {clinical}"
         return None
     if r.get("status") not in observation_status:
-        return f"Observation status {r.get('status')}"
+        return "status", f"Observation status {r.get('status')}"
     quantity = r.get("valueQuantity")
     if not quantity or quantity.get("value") is None:
-        return "Observation without a valueQuantity"
+        return "status", "Observation without a valueQuantity"
     unit = quantity.get("code", quantity.get("unit"))
     if isinstance(hit["unit"], str) and unit != hit["unit"]:
-        return f"unit: {hit['concept']} ({hit['system']} {hit['code']}) in {unit!r}, map expects {hit['unit']!r}"
+        return "unit", (f"{hit['concept']} ({hit['system']} {hit['code']}) in {unit!r}, "
+                        f"map expects {hit['unit']!r}")
     return None
 
 
 def _warn_left_out(unmapped: set, left_out: dict) -> None:
+    """Warn about the unmapped codes and the left-out records, counted by ``(category, text)``."""
     if unmapped:
         warnings.warn(f"{len(unmapped)} codes are not in the concept map and were left out: "
                       f"{sorted(unmapped)[:5]}; add rows for them to the concept map",
                       UnmappedCodeWarning, stacklevel=3)
-    units = {k: v for k, v in left_out.items() if k.startswith("unit: ")}
+    units = {text: v for (category, text), v in left_out.items() if category == "unit"}
     if units:
         warnings.warn("observations in a unit the concept map does not convert were left out: "
-                      + "; ".join(f"{v} with {k[6:]}" for k, v in sorted(units.items()))
+                      + "; ".join(f"{v} with {k}" for k, v in sorted(units.items()))
                       + "; convert them first or add a concept-map row for that unit",
                       UnitMismatchWarning, stacklevel=3)
-    status = {k: v for k, v in left_out.items() if not k.startswith("unit: ")}
+    status = {text: v for (category, text), v in left_out.items() if category == "status"}
     if status:
         warnings.warn("records left out because of their status: "
                       + ", ".join(f"{v} with {k}" for k, v in sorted(status.items())),
