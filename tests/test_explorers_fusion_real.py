@@ -10,11 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytest.importorskip("ipywidgets")
-
-from toolkit import explorers  # noqa: E402
-from toolkit.explorers import fusion  # noqa: E402
-from toolkit.fusion import SurvivalFusion  # noqa: E402
+from toolkit import explorers
+from toolkit.explorers import fusion
+from toolkit.fusion import SurvivalFusion
 
 
 def test_real_view_ranks_clinical_first_and_names_the_outcome():

@@ -120,7 +120,6 @@ def test_viewer_shows_a_flipped_volume_in_the_same_orientation():
 
 
 def test_widget_viewer_redraws_when_sliders_move():
-    import ipywidgets  # noqa: F401
     v = Volume(np.arange(60.0).reshape(3, 4, 5), np.eye(4))
     box = show_slices(v, interactive=True)
     (axis_w, index_w), fig = box.children[0].children, box.children[2]
